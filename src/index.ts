@@ -1,1 +1,40 @@
-export {};
+export { App, type AppOptions, buildStack } from "./app.ts";
+export { Config } from "./config.ts";
+export {
+  ClientDisconnect,
+  HTTPException,
+  WebSocketDisconnect,
+  WebSocketException,
+} from "./exceptions.ts";
+export type { ErrorClass, HandlerEntries, HandlerKey } from "./handler-table.ts";
+export { ServerErrorMiddleware, type ServerErrorMiddlewareOptions } from "./middleware/errors.ts";
+export { ExceptionMiddleware, type ExceptionMiddlewareOptions } from "./middleware/exceptions.ts";
+export type { ErrorReporter } from "./reporting.ts";
+export { type ReadJsonOptions, readJson } from "./request-body.ts";
+export {
+  type BackgroundTask,
+  type EdgeletteResponseInit,
+  HTMLResponse,
+  JSONResponse,
+  PlainTextResponse,
+  RedirectResponse,
+} from "./responses.ts";
+export {
+  Mount,
+  type MountTarget,
+  Route,
+  type RouteOptions,
+  WebSocketRoute,
+} from "./routing/route.ts";
+export { Router, type RouterOptions } from "./routing/router.ts";
+export * as status from "./status.ts";
+export type {
+  Context,
+  Endpoint,
+  ExceptionHandler,
+  Fetchable,
+  Handler,
+  Middleware,
+  WebSocketEndpoint,
+} from "./types.ts";
+export { type AcceptInit, type WebSocketLimits, WebSocketSession } from "./websocket/session.ts";

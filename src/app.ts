@@ -1,0 +1,113 @@
+import { RequestContext } from "./context.ts";
+import type { HandlerEntries, HandlerKey, HandlerTable } from "./handler-table.ts";
+import { ServerErrorMiddleware } from "./middleware/errors.ts";
+import { createHandlerTable, ExceptionMiddleware } from "./middleware/exceptions.ts";
+import { consoleReporter, type ErrorReporter, reportOnce } from "./reporting.ts";
+import { PlainTextResponse } from "./responses.ts";
+import type { BaseRoute } from "./routing/route.ts";
+import { Router } from "./routing/router.ts";
+import type { ExceptionHandler, Handler, Middleware } from "./types.ts";
+
+export interface AppOptions {
+  routes?: readonly BaseRoute[];
+  /** Between the 500 layer and the exception layer; the first listed is outermost. */
+  middleware?: readonly Middleware[];
+  /** Outside the 500 layer, so they also see (and can decorate) 500 responses: CORS, request ids. */
+  outerMiddleware?: readonly Middleware[];
+  /** Status codes or error classes → handlers: a `Map`, `[key, handler]` pairs, or `{ 404: h }`. */
+  exceptionHandlers?: HandlerEntries;
+  /** Unhandled errors answer with a traceback page. Off by default. */
+  debug?: boolean;
+  /** Called once for each unhandled error; defaults to `console.error` with the stack. */
+  onError?: ErrorReporter;
+}
+
+interface StackParts {
+  router: Router;
+  table: HandlerTable;
+  middleware: readonly Middleware[];
+  outerMiddleware: readonly Middleware[];
+  debug: boolean;
+  onError: ErrorReporter;
+}
+
+/**
+ * The layer order, read top to bottom as a request travels:
+ *   outer middleware → ServerErrorMiddleware → middleware → ExceptionMiddleware → router → endpoint
+ * Built once; both exception layers share one handler table.
+ */
+export function buildStack(parts: StackParts): Handler {
+  const { router, table, debug, onError } = parts;
+  let handler: Handler = new ExceptionMiddleware(router, { table, debug }).handle;
+  handler = wrap(handler, parts.middleware);
+  handler = new ServerErrorMiddleware(handler, { table, debug, onError }).handle;
+  return wrap(handler, parts.outerMiddleware);
+}
+
+/** Applies middleware so that the first listed ends up outermost. */
+function wrap(inner: Handler, middleware: readonly Middleware[]): Handler {
+  return middleware.reduceRight((next, layer) => layer(next), inner);
+}
+
+/**
+ * An edgelette application: a router inside the two exception layers.
+ * `fetch` is bound, so `export default app` works on Workers.
+ * @example
+ * const app = new App({ routes: [new Route("/", () => new PlainTextResponse("hi"))] });
+ * export default app;
+ */
+export class App {
+  readonly router: Router;
+  readonly #table: HandlerTable;
+  readonly #onError: ErrorReporter;
+  readonly #stack: Handler;
+
+  constructor(options: AppOptions = {}) {
+    checkMiddleware(options.middleware, "middleware");
+    checkMiddleware(options.outerMiddleware, "outerMiddleware");
+    this.router = new Router(options.routes ?? []);
+    this.#table = createHandlerTable(options.exceptionHandlers);
+    this.#onError = options.onError ?? consoleReporter;
+    this.#stack = buildStack({
+      router: this.router,
+      table: this.#table,
+      middleware: options.middleware ?? [],
+      outerMiddleware: options.outerMiddleware ?? [],
+      debug: options.debug ?? false,
+      onError: this.#onError,
+    });
+  }
+
+  /** Registers a handler; it takes effect from the next request, even after the first. */
+  addExceptionHandler(key: HandlerKey, handler: ExceptionHandler): void {
+    this.#table.add(key, handler);
+  }
+
+  /** The whole stack as a `Handler`, for mounting inside another app. */
+  readonly handle: Handler = (request, ctx) => this.#stack(request, ctx);
+
+  /** The Fetch-API entry point: `(request, env?, executionCtx?)`. Never rejects. */
+  readonly fetch = async (request: Request, env?: unknown, executionCtx?: unknown) => {
+    const ctx = new RequestContext(request, env, executionCtx);
+    try {
+      return await this.#stack(request, ctx);
+    } catch (error) {
+      // Only outer middleware can get here: nothing outside it could answer.
+      reportOnce(this.#onError, error, request);
+      ctx.observeServerError(error);
+      return new PlainTextResponse("Internal Server Error", { status: 500 });
+    }
+  };
+}
+
+function checkMiddleware(list: readonly Middleware[] | undefined, option: string): void {
+  if (list === undefined) return;
+  if (!Array.isArray(list)) throw new TypeError(`App option ${option} must be an array`);
+  for (const each of list) {
+    if (typeof each !== "function") {
+      throw new TypeError(
+        `each entry of App option ${option} must be a function (next) => handler`,
+      );
+    }
+  }
+}

@@ -1,0 +1,170 @@
+import { isSendableCloseCode, isValidHttpStatus, phrase } from "./status.ts";
+
+/**
+ * The exceptions edgelette understands. They are plain data: they never render
+ * themselves; the exception layers turn them into responses or close frames.
+ */
+
+// A brand shared by every copy of the package (two bundles, two entry points,
+// a nested node_modules), so `instanceof` and handler lookup agree across them.
+const BRAND = Symbol.for("edgelette.exception");
+
+/** Any class; what a brand is attached to. */
+export type AnyClass = abstract new (...args: never[]) => unknown;
+
+type Brand = "HTTPException" | "WebSocketException" | "WebSocketDisconnect" | "ClientDisconnect";
+
+let captureStacks = false;
+
+/** Handled exceptions skip stack capture unless some app runs with `debug: true` (S-EXC-6). */
+export function enableStackCapture(): void {
+  captureStacks = true;
+}
+
+/**
+ * Turns stack capture off around a `super()` call, so a handled exception
+ * costs about as much as a return. Returns what `restoreStacks` needs.
+ */
+function suspendStacks(): number | undefined {
+  if (captureStacks) return undefined;
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  return limit;
+}
+
+function restoreStacks(limit: number | undefined): void {
+  if (limit !== undefined) Error.stackTraceLimit = limit;
+}
+
+/** The brand of a class (own static property only, so subclasses stay distinct). */
+export function brandOf(candidate: unknown): Brand | undefined {
+  if (typeof candidate !== "function" || !Object.hasOwn(candidate, BRAND)) return undefined;
+  return (candidate as unknown as Record<symbol, Brand>)[BRAND];
+}
+
+function hasBrand(value: unknown, brand: Brand): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[BRAND] === brand
+  );
+}
+
+/**
+ * `instanceof` for a branded base class: matches instances from any copy of
+ * the package. Subclasses keep the ordinary prototype check.
+ */
+function brandedInstanceCheck(base: AnyClass, brand: Brand) {
+  const ordinary = Function.prototype[Symbol.hasInstance];
+  return function (this: AnyClass, value: unknown): boolean {
+    if (ordinary.call(this, value)) return true;
+    return this === base && hasBrand(value, brand);
+  };
+}
+
+function brand(target: AnyClass, name: Brand): void {
+  Object.defineProperty(target, BRAND, { value: name });
+  Object.defineProperty(target.prototype, BRAND, { value: name });
+  Object.defineProperty(target, Symbol.hasInstance, {
+    value: brandedInstanceCheck(target, name),
+  });
+}
+
+function describeDetail(detail: unknown): string {
+  if (typeof detail === "string") return detail;
+  try {
+    return JSON.stringify(detail) ?? String(detail);
+  } catch {
+    return String(detail);
+  }
+}
+
+/**
+ * An expected outcome with an HTTP status: turned into a response by the
+ * handler table, never reported as an error.
+ * @example throw new HTTPException(404)            // detail "Not Found"
+ * @example throw new HTTPException(422, { errors }) // rendered as JSON
+ */
+export class HTTPException extends Error {
+  readonly statusCode: number;
+  readonly detail: unknown;
+  readonly headers: Headers | undefined;
+
+  constructor(statusCode: number, detail?: unknown, headers?: HeadersInit) {
+    if (!isValidHttpStatus(statusCode) || statusCode < 200) {
+      throw new RangeError(
+        `HTTPException status code must be an integer from 200 to 599, got ${String(statusCode)}`,
+      );
+    }
+    const resolved = detail ?? (phrase(statusCode) || `HTTP ${statusCode}`);
+    const limit = suspendStacks();
+    super(`${statusCode}: ${describeDetail(resolved)}`);
+    restoreStacks(limit);
+    this.name = new.target.name;
+    this.statusCode = statusCode;
+    this.detail = resolved;
+    this.headers = headers === undefined ? undefined : new Headers(headers);
+  }
+}
+brand(HTTPException, "HTTPException");
+
+const MAX_REASON_BYTES = 123;
+const encoder = new TextEncoder();
+
+function checkCloseCode(className: string, code: number, reason: string): void {
+  if (!isSendableCloseCode(code)) {
+    throw new RangeError(
+      `${className} code must be sendable (1000–1003, 1007–1014 or 3000–4999), got ${String(code)}`,
+    );
+  }
+  if (encoder.encode(reason).byteLength > MAX_REASON_BYTES) {
+    throw new RangeError(`${className} reason must be at most 123 UTF-8 bytes`);
+  }
+}
+
+/**
+ * Closes a WebSocket with `code` and `reason`, before or after `accept()`.
+ * @example throw new WebSocketException(4403, "forbidden")
+ */
+export class WebSocketException extends Error {
+  readonly code: number;
+  readonly reason: string;
+
+  constructor(code = 1008, reason = "") {
+    checkCloseCode("WebSocketException", code, reason);
+    const limit = suspendStacks();
+    super(`${code}: ${reason}`);
+    restoreStacks(limit);
+    this.name = new.target.name;
+    this.code = code;
+    this.reason = reason;
+  }
+}
+brand(WebSocketException, "WebSocketException");
+
+/** The client closed the socket; `receive*` rejects with this. */
+export class WebSocketDisconnect extends Error {
+  readonly code: number;
+  readonly reason: string;
+
+  constructor(code = 1000, reason = "") {
+    const limit = suspendStacks();
+    super(`${code}: ${reason}`);
+    restoreStacks(limit);
+    this.name = new.target.name;
+    this.code = code;
+    this.reason = reason;
+  }
+}
+brand(WebSocketDisconnect, "WebSocketDisconnect");
+
+/** The client went away while its request body was being read; not a server error. */
+export class ClientDisconnect extends Error {
+  constructor(message = "Client disconnected", options?: ErrorOptions) {
+    const limit = suspendStacks();
+    super(message, options);
+    restoreStacks(limit);
+    this.name = new.target.name;
+  }
+}
+brand(ClientDisconnect, "ClientDisconnect");

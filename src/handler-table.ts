@@ -1,0 +1,117 @@
+import { type AnyClass, brandOf } from "./exceptions.ts";
+import { isValidHttpStatus } from "./status.ts";
+import type { ExceptionHandler } from "./types.ts";
+
+/** An `Error` class (or a subclass): the only kind of class a handler can be keyed by. */
+export type ErrorClass = AnyClass;
+export type HandlerKey = number | ErrorClass;
+export type HandlerEntries =
+  | Map<HandlerKey, ExceptionHandler>
+  | Iterable<readonly [HandlerKey, ExceptionHandler]>
+  | Record<number, ExceptionHandler>;
+
+type ClassKey = AnyClass | string; // a constructor, or the brand of one of ours
+
+function describeKey(key: unknown): string {
+  if (typeof key === "function") return `class ${key.name || "(anonymous)"}`;
+  return typeof key === "string" ? `"${key}"` : String(key);
+}
+
+function isErrorClass(key: AnyClass): boolean {
+  return key === Error || key.prototype instanceof Error || brandOf(key) !== undefined;
+}
+
+function checkKey(key: unknown): HandlerKey {
+  if (typeof key === "number") {
+    if (isValidHttpStatus(key)) return key;
+    throw new TypeError(`exception handler key ${key} must be an HTTP status code from 100 to 599`);
+  }
+  if (typeof key === "function" && isErrorClass(key as AnyClass)) return key as ErrorClass;
+  throw new TypeError(
+    `exception handler key must be a status code or an Error class, got ${describeKey(key)}`,
+  );
+}
+
+function toEntries(entries: HandlerEntries): Iterable<readonly [unknown, ExceptionHandler]> {
+  if (entries instanceof Map || Symbol.iterator in entries) {
+    return entries as Iterable<readonly [unknown, ExceptionHandler]>;
+  }
+  // An object literal's keys are strings: `{ 404: h }` means status 404.
+  return Object.entries(entries).map(([key, handler]) => [toStatusKey(key), handler] as const);
+}
+
+function toStatusKey(key: string): unknown {
+  return /^\d+$/.test(key) ? Number(key) : key;
+}
+
+/**
+ * The handler table: status codes and error classes → handlers. Lookup walks
+ * the class chain, most specific first, and is cached per class.
+ */
+export class HandlerTable {
+  readonly #byStatus = new Map<number, ExceptionHandler>();
+  readonly #byClass = new Map<ClassKey, ExceptionHandler>();
+  #cache = new WeakMap<object, ExceptionHandler | null>();
+
+  constructor(entries?: HandlerEntries) {
+    if (entries) this.addAll(entries);
+  }
+
+  addAll(entries: HandlerEntries): void {
+    for (const [key, handler] of toEntries(entries)) this.add(key as HandlerKey, handler);
+  }
+
+  /** Registers a handler; takes effect on the next lookup, even after requests were served. */
+  add(key: HandlerKey, handler: ExceptionHandler): void {
+    const checked = checkKey(key);
+    if (typeof handler !== "function") {
+      throw new TypeError(`exception handler for ${describeKey(key)} must be a function`);
+    }
+    if (typeof checked === "number") this.#byStatus.set(checked, handler);
+    else this.#byClass.set(brandOf(checked) ?? checked, handler);
+    this.#cache = new WeakMap();
+  }
+
+  /** The handler for a status code, if any. */
+  forStatus(statusCode: number): ExceptionHandler | undefined {
+    return this.#byStatus.get(statusCode);
+  }
+
+  /**
+   * The most specific class handler for `exc`, walking its prototype chain
+   * up to (not including) `Error`, whose handler is the outer layer's.
+   */
+  forClass(exc: unknown): ExceptionHandler | undefined {
+    if (typeof exc !== "object" || exc === null) return undefined;
+    const proto = Object.getPrototypeOf(exc) as object | null;
+    if (proto === null) return undefined;
+    let handler = this.#cache.get(proto);
+    if (handler === undefined) {
+      handler = this.#walk(proto) ?? null;
+      this.#cache.set(proto, handler);
+    }
+    return handler ?? undefined;
+  }
+
+  /** The catch-all for unhandled errors: `Error` wins over `500`. */
+  forUnhandled(): ExceptionHandler | undefined {
+    return this.#byClass.get(Error) ?? this.#byStatus.get(500);
+  }
+
+  #walk(start: object): ExceptionHandler | undefined {
+    for (let proto: object | null = start; proto && proto !== Error.prototype; ) {
+      const owner = Object.hasOwn(proto, "constructor")
+        ? (proto.constructor as AnyClass)
+        : undefined;
+      const handler = owner && this.#forClass(owner);
+      if (handler) return handler;
+      proto = Object.getPrototypeOf(proto) as object | null;
+    }
+    return undefined;
+  }
+
+  #forClass(owner: AnyClass): ExceptionHandler | undefined {
+    const brand = brandOf(owner);
+    return this.#byClass.get(owner) ?? (brand && this.#byClass.get(brand));
+  }
+}

@@ -1,0 +1,89 @@
+import { RequestContext } from "../context.ts";
+import { enableStackCapture, HTTPException, WebSocketException } from "../exceptions.ts";
+import { type HandlerEntries, type HandlerKey, HandlerTable } from "../handler-table.ts";
+import type { Context, ExceptionHandler, Handler } from "../types.ts";
+import { WebSocketSession } from "../websocket/session.ts";
+import { handleException } from "./handle-exception.ts";
+import { toHandler, type Wrappable } from "./to-handler.ts";
+
+const NO_BODY_STATUSES = new Set([204, 304]);
+
+/**
+ * The default answer to an `HTTPException`: the detail as plain text, or as
+ * JSON `{"detail": …}` when it is not a string, plus the exception's headers.
+ */
+export function httpExceptionResponse(_request: Request, exc: HTTPException): Response {
+  if (NO_BODY_STATUSES.has(exc.statusCode)) {
+    return new Response(null, { status: exc.statusCode, headers: exc.headers });
+  }
+  const isText = typeof exc.detail === "string";
+  const headers = new Headers({
+    "content-type": isText ? "text/plain; charset=utf-8" : "application/json",
+  });
+  // Headers the exception carries win, content headers included.
+  exc.headers?.forEach((value, name) => {
+    headers.set(name, value);
+  });
+  const body = isText ? (exc.detail as string) : JSON.stringify({ detail: exc.detail });
+  return new Response(body, { status: exc.statusCode, headers });
+}
+
+/**
+ * The default for a `WebSocketException`: close with its code and reason. Thrown
+ * outside a WebSocket endpoint it is a bug, so it goes on to the 500 layer.
+ */
+export function closeWithWebSocketException(target: unknown, exc: WebSocketException): void {
+  if (!(target instanceof WebSocketSession)) throw exc;
+  target.close(exc.code, exc.reason);
+}
+
+/** A table holding the defaults, then the user's entries (which replace them). */
+export function createHandlerTable(entries?: HandlerEntries): HandlerTable {
+  const table = new HandlerTable([
+    [HTTPException, httpExceptionResponse as ExceptionHandler],
+    [WebSocketException, closeWithWebSocketException as unknown as ExceptionHandler],
+  ]);
+  if (entries) table.addAll(entries);
+  return table;
+}
+
+export interface ExceptionMiddlewareOptions {
+  handlers?: HandlerEntries;
+  /** Keeps stack traces on handled exceptions (they are skipped otherwise, for speed). */
+  debug?: boolean;
+  /** @internal An app shares one table between its two layers. */
+  table?: HandlerTable;
+}
+
+/**
+ * The handled-exception layer: turns `HTTPException`s and exceptions with a
+ * registered handler into responses; re-throws everything else.
+ * @example export default new ExceptionMiddleware(handler, { handlers: { 404: notFound } })
+ */
+export class ExceptionMiddleware {
+  readonly #next: Handler;
+  readonly #table: HandlerTable;
+
+  constructor(app: Wrappable, options: ExceptionMiddlewareOptions = {}) {
+    this.#next = toHandler(app);
+    this.#table = options.table ?? createHandlerTable(options.handlers);
+    if (options.debug) enableStackCapture();
+  }
+
+  addExceptionHandler(key: HandlerKey, handler: ExceptionHandler): void {
+    this.#table.add(key, handler);
+  }
+
+  readonly handle: Handler = async (request: Request, ctx: Context) => {
+    if (ctx instanceof RequestContext) ctx.exceptionTable = this.#table;
+    try {
+      return await this.#next(request, ctx);
+    } catch (exc) {
+      return handleException(this.#table, request, exc, ctx);
+    }
+  };
+
+  /** Workers-style entry point; re-throws what no handler takes. */
+  readonly fetch = (request: Request, env?: unknown, executionCtx?: unknown): Promise<Response> =>
+    this.handle(request, new RequestContext(request, env, executionCtx));
+}

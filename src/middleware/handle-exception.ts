@@ -1,0 +1,88 @@
+import type { RequestContext } from "../context.ts";
+import { HTTPException } from "../exceptions.ts";
+import type { HandlerTable } from "../handler-table.ts";
+import type { Context, ExceptionHandler } from "../types.ts";
+import type { WebSocketSession } from "../websocket/session.ts";
+
+/**
+ * The one place a handled exception becomes a response: catch → look up →
+ * call → re-throw. Both exception layers go through here.
+ */
+
+/** Status handlers first (HTTPException only), then the class chain, most specific first. */
+export function lookupHandler(table: HandlerTable, exc: unknown): ExceptionHandler | undefined {
+  if (exc instanceof HTTPException) {
+    const byStatus = table.forStatus(exc.statusCode);
+    if (byStatus) return byStatus;
+  }
+  return table.forClass(exc);
+}
+
+/** Answers `exc` with its handler, or re-throws it to the next layer out. */
+export async function handleException(
+  table: HandlerTable,
+  request: Request,
+  exc: unknown,
+  ctx: Context,
+): Promise<Response> {
+  const handler = lookupHandler(table, exc);
+  if (!handler) throw exc;
+  const ws = (ctx as Partial<RequestContext>).webSocket;
+  if (ws && !(exc instanceof HTTPException)) return handleOnSocket(handler, ws, exc, ctx);
+  return callHandler(handler, request, exc, ctx);
+}
+
+/**
+ * During a WebSocket handshake a handler receives the session, not the
+ * request (S-WS-9); the socket is then closed and its upgrade is the answer.
+ */
+async function handleOnSocket(
+  handler: ExceptionHandler,
+  ws: WebSocketSession,
+  exc: unknown,
+  ctx: Context,
+): Promise<Response> {
+  try {
+    await handler(ws as unknown as Request, exc, ctx);
+  } catch (error) {
+    throw keepCause(error, exc);
+  }
+  ws.close(1000);
+  return ws.response as Response;
+}
+
+/**
+ * Calls a handler and insists on a `Response`. A handler that throws hands
+ * its error to the 500 layer with the original exception as its `cause`.
+ */
+export async function callHandler(
+  handler: ExceptionHandler,
+  request: Request,
+  exc: unknown,
+  ctx: Context,
+): Promise<Response> {
+  let response: unknown;
+  try {
+    response = await handler(request, exc, ctx);
+  } catch (error) {
+    throw keepCause(error, exc);
+  }
+  if (response instanceof Response) return response;
+  throw new TypeError(
+    `exception handler for ${describe(exc)} returned ${describe(response)}, not a Response`,
+    { cause: exc },
+  );
+}
+
+function keepCause(error: unknown, original: unknown): unknown {
+  if (error instanceof Error && error.cause === undefined && error !== original) {
+    Object.defineProperty(error, "cause", { value: original, configurable: true, writable: true });
+  }
+  return error;
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Error) return value.name;
+  if (value === null || value === undefined) return String(value);
+  return typeof value === "object" ? (value.constructor?.name ?? "object") : typeof value;
+}

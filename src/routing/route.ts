@@ -1,0 +1,131 @@
+import type { Context, Endpoint, Handler, WebSocketEndpoint } from "../types.ts";
+import type { WebSocketLimits } from "../websocket/session.ts";
+import { type CompiledPath, compilePath } from "./path.ts";
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+function normaliseMethods(methods: readonly string[]): ReadonlySet<string> {
+  const upper = new Set<string>();
+  for (const method of methods) {
+    if (typeof method !== "string" || !TOKEN.test(method)) {
+      throw new TypeError(
+        `route method must be an HTTP token such as "GET", got ${String(method)}`,
+      );
+    }
+    upper.add(method.toUpperCase());
+  }
+  // A route that answers GET also answers HEAD (S-ROU-6).
+  if (upper.has("GET")) upper.add("HEAD");
+  return upper;
+}
+
+export interface RouteOptions {
+  /** Methods this route answers; `GET` (and so `HEAD`) by default. */
+  methods?: readonly string[];
+}
+
+/**
+ * An HTTP endpoint at a path with typed parameters.
+ * @example new Route("/users/{id:int}", (req, ctx) => new JSONResponse({ id: ctx.params.id }))
+ */
+export class Route {
+  readonly path: string;
+  readonly methods: ReadonlySet<string>;
+  readonly endpoint: Endpoint;
+  /** @internal */
+  readonly compiled: CompiledPath;
+
+  constructor(path: string, endpoint: Endpoint, options: RouteOptions = {}) {
+    if (typeof endpoint !== "function") {
+      throw new TypeError(`the endpoint for route ${path} must be a function`);
+    }
+    this.compiled = compilePath(path);
+    this.path = path;
+    this.endpoint = endpoint;
+    this.methods = normaliseMethods(options.methods ?? ["GET"]);
+  }
+
+  /** @internal Calls the endpoint; a HEAD served by GET keeps status and headers, drops the body. */
+  async call(request: Request, ctx: Context): Promise<Response> {
+    const response = await this.endpoint(request, ctx);
+    if (!(response instanceof Response)) {
+      throw new TypeError(
+        `the endpoint for ${request.method} ${this.path} returned ${typeof response}, not a Response`,
+      );
+    }
+    if (request.method !== "HEAD" || response.body === null) return response;
+    await response.body.cancel();
+    return new Response(null, response);
+  }
+}
+
+/**
+ * A WebSocket endpoint at a path; matched only by upgrade requests.
+ * @example new WebSocketRoute("/ws", async (ws) => { await ws.accept(); ... })
+ */
+export class WebSocketRoute {
+  readonly path: string;
+  readonly endpoint: WebSocketEndpoint;
+  readonly limits: WebSocketLimits;
+  /** @internal */
+  readonly compiled: CompiledPath;
+
+  constructor(path: string, endpoint: WebSocketEndpoint, limits: WebSocketLimits = {}) {
+    if (typeof endpoint !== "function") {
+      throw new TypeError(`the endpoint for WebSocket route ${path} must be a function`);
+    }
+    checkLimits(path, limits);
+    this.compiled = compilePath(path);
+    this.path = path;
+    this.endpoint = endpoint;
+    this.limits = limits;
+  }
+}
+
+function checkLimits(path: string, limits: WebSocketLimits): void {
+  for (const [name, value] of Object.entries(limits)) {
+    if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+      throw new RangeError(
+        `WebSocketRoute ${path}: ${name} must be a positive integer, got ${value}`,
+      );
+    }
+  }
+}
+
+/** What a `Mount` can hold: an edgelette app or router, or any fetch handler. */
+export type MountTarget =
+  | { handle: Handler }
+  | { fetch(request: Request, env?: unknown, executionCtx?: unknown): Response | Promise<Response> }
+  | ((request: Request, env?: unknown, executionCtx?: unknown) => Response | Promise<Response>);
+
+/**
+ * Serves everything under a static prefix from another app, router or fetch handler.
+ * @example new Mount("/api", apiRouter)
+ */
+export class Mount {
+  readonly prefix: string;
+  readonly target: MountTarget;
+
+  constructor(prefix: string, target: MountTarget) {
+    if (typeof prefix !== "string" || !prefix.startsWith("/") || /[{}*:]/.test(prefix)) {
+      throw new TypeError(
+        `Mount prefix must be a static path starting with "/", got ${String(prefix)}`,
+      );
+    }
+    const isTarget =
+      typeof target === "function" ||
+      (typeof target === "object" &&
+        target !== null &&
+        (typeof (target as { handle?: unknown }).handle === "function" ||
+          typeof (target as { fetch?: unknown }).fetch === "function"));
+    if (!isTarget) {
+      throw new TypeError(
+        `Mount target for ${prefix} must be an app, a router, or a fetch handler`,
+      );
+    }
+    this.prefix = prefix.replace(/\/+$/, "");
+    this.target = target;
+  }
+}
+
+export type BaseRoute = Route | WebSocketRoute | Mount;

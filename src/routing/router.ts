@@ -1,0 +1,164 @@
+import type { Router as HonoRouter } from "hono/router";
+import { RequestContext } from "../context.ts";
+import { HTTPException } from "../exceptions.ts";
+import { ExceptionMiddleware } from "../middleware/exceptions.ts";
+import { RedirectResponse } from "../responses.ts";
+import type { Context, Handler } from "../types.ts";
+import { runWebSocketRoute } from "../websocket/run.ts";
+import { callMount } from "./mount.ts";
+import { createHonoRouter, matchAll } from "./path.ts";
+import { type BaseRoute, Mount, Route, WebSocketRoute } from "./route.ts";
+
+type Found =
+  | { kind: "route"; route: Route; params: Record<string, unknown> }
+  | { kind: "websocket"; route: WebSocketRoute; params: Record<string, unknown> }
+  | { kind: "mount"; mount: Mount }
+  | { kind: "method"; allowed: ReadonlySet<string> }
+  | { kind: "none" };
+
+const NOT_FOUND: Found = { kind: "none" };
+const CANONICAL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/** `Allow` in the canonical order, then any other methods A–Z (S-ROU-3). */
+function allowHeader(allowed: ReadonlySet<string>): string {
+  const known = CANONICAL_METHODS.filter((method) => allowed.has(method));
+  const others = [...allowed].filter((method) => !CANONICAL_METHODS.includes(method)).sort();
+  return [...known, ...others].join(", ");
+}
+
+/** The path of a request URL, without parsing the whole URL. */
+function rawPathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start === -1) return "/";
+  const query = url.indexOf("?", start);
+  const hash = url.indexOf("#", start);
+  const end = Math.min(query === -1 ? url.length : query, hash === -1 ? url.length : hash);
+  return url.slice(start, end);
+}
+
+function decodePath(raw: string): string {
+  if (!raw.includes("%")) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new HTTPException(400, "Malformed percent-encoding in the request path");
+  }
+}
+
+function isWebSocketUpgrade(request: Request): boolean {
+  return request.headers.get("upgrade")?.toLowerCase() === "websocket";
+}
+
+function toggleTrailingSlash(path: string): string {
+  return path.endsWith("/") ? path.slice(0, -1) : `${path}/`;
+}
+
+export interface RouterOptions {
+  /** Redirect (307) `/a/` to `/a` and back when only the other form exists. Default true. */
+  redirectSlashes?: boolean;
+}
+
+/**
+ * Matches requests to routes with Hono's router, converts parameters, and
+ * throws `HTTPException` 404/405/400 for the exception layers to answer.
+ * @example new Router([new Route("/", home), new Mount("/api", api)])
+ */
+export class Router {
+  readonly #routes: BaseRoute[] = [];
+  readonly #redirectSlashes: boolean;
+  #matcher: HonoRouter<BaseRoute> | undefined;
+  #standalone: ExceptionMiddleware | undefined;
+
+  constructor(routes: readonly BaseRoute[] = [], options: RouterOptions = {}) {
+    this.#redirectSlashes = options.redirectSlashes ?? true;
+    for (const route of routes) this.add(route);
+  }
+
+  get routes(): readonly BaseRoute[] {
+    return this.#routes;
+  }
+
+  /** Adds a route; it is matched from the next request on. */
+  add(route: BaseRoute): void {
+    if (!(route instanceof Route || route instanceof WebSocketRoute || route instanceof Mount)) {
+      throw new TypeError("a router holds Route, WebSocketRoute and Mount objects only");
+    }
+    this.#routes.push(route);
+    this.#matcher = undefined; // Hono's routers are sealed once matched: rebuild lazily
+  }
+
+  readonly handle: Handler = async (request: Request, ctx: Context) => {
+    const path = this.#pathOf(request, ctx);
+    const found = this.#find(path, request.method, isWebSocketUpgrade(request));
+    switch (found.kind) {
+      case "route":
+        ctx.params = found.params;
+        return found.route.call(request, ctx);
+      case "websocket":
+        ctx.params = found.params;
+        return runWebSocketRoute(found.route, request, ctx);
+      case "mount":
+        return callMount(found.mount, path, request, ctx);
+      case "method":
+        throw new HTTPException(405, undefined, { allow: allowHeader(found.allowed) });
+      case "none":
+        return this.#redirectOrNotFound(path, request);
+    }
+  };
+
+  /** A router used on its own answers 404/405 itself, with the default handlers. */
+  readonly fetch = (request: Request, env?: unknown, executionCtx?: unknown): Promise<Response> => {
+    this.#standalone ??= new ExceptionMiddleware(this.handle);
+    return this.#standalone.handle(request, new RequestContext(request, env, executionCtx));
+  };
+
+  #pathOf(request: Request, ctx: Context): string {
+    const mounted = (ctx as Partial<RequestContext>).routePath;
+    return mounted ?? decodePath(rawPathOf(request.url));
+  }
+
+  // Routes are tried in order: the first full match wins; routes that match
+  // the path but not the method only contribute to a 405's `Allow`.
+  #find(path: string, method: string, upgrade: boolean): Found {
+    let allowed: Set<string> | undefined;
+    for (const { handler: route, params } of matchAll(this.#matcherFor(), path)) {
+      if (route instanceof Mount) return { kind: "mount", mount: route };
+      if (route instanceof WebSocketRoute !== upgrade) continue;
+      const converted = route.compiled.convert(params);
+      if (converted === undefined) continue;
+      if (route instanceof WebSocketRoute) return { kind: "websocket", route, params: converted };
+      if (route.methods.has(method)) return { kind: "route", route, params: converted };
+      allowed ??= new Set();
+      for (const each of route.methods) allowed.add(each);
+    }
+    return allowed ? { kind: "method", allowed } : NOT_FOUND;
+  }
+
+  #redirectOrNotFound(path: string, request: Request): Response {
+    const upgrade = isWebSocketUpgrade(request);
+    if (this.#redirectSlashes && !upgrade && path !== "/") {
+      const other = this.#find(toggleTrailingSlash(path), request.method, false);
+      if (other.kind !== "none") {
+        const url = new URL(request.url);
+        url.pathname = toggleTrailingSlash(url.pathname);
+        return new RedirectResponse(url.pathname + url.search);
+      }
+    }
+    throw new HTTPException(404);
+  }
+
+  #matcherFor(): HonoRouter<BaseRoute> {
+    if (this.#matcher) return this.#matcher;
+    const matcher = createHonoRouter<BaseRoute>();
+    for (const route of this.#routes) {
+      if (route instanceof Mount) {
+        if (route.prefix) matcher.add("ALL", route.prefix, route);
+        matcher.add("ALL", `${route.prefix}/*`, route);
+      } else {
+        matcher.add("ALL", route.compiled.pattern, route);
+      }
+    }
+    this.#matcher = matcher;
+    return matcher;
+  }
+}

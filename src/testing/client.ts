@@ -1,0 +1,154 @@
+import { SERVER_ERROR_OBSERVER } from "../context.ts";
+import type { Fetchable } from "../types.ts";
+import { WEBSOCKET_UPGRADER } from "../websocket/transport.ts";
+import { MemorySocket, TestWebSocket } from "./memory-socket.ts";
+
+export interface TestClientOptions {
+  /** Reject with the original error when the app answered an unhandled error with a 500. Default true. */
+  raiseServerExceptions?: boolean;
+  /** Default `http://testserver`. */
+  baseUrl?: string;
+  /** Bindings passed as `env`. */
+  env?: Record<string, unknown>;
+}
+
+export interface WebSocketConnectInit extends RequestInit {
+  subprotocols?: readonly string[];
+}
+
+/** A WebSocket upgrade the app refused: `response` is what it answered. */
+export class WebSocketDenialResponse extends Error {
+  readonly response: Response;
+
+  constructor(response: Response) {
+    super(`WebSocket upgrade denied with HTTP ${response.status}`);
+    this.name = "WebSocketDenialResponse";
+    this.response = response;
+  }
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 20;
+
+type Target = Fetchable | Fetchable["fetch"];
+
+interface Exchange {
+  response: Response;
+  errors: unknown[];
+}
+
+/**
+ * Calls an app in memory, the way `fetch` would call it over the network.
+ * @example
+ * const client = new TestClient(app);
+ * const res = await client.get("/users/1");
+ */
+export class TestClient {
+  readonly #fetch: Fetchable["fetch"];
+  readonly #raise: boolean;
+  readonly #baseUrl: string;
+  readonly #env: Record<string, unknown>;
+
+  constructor(app: Target, options: TestClientOptions = {}) {
+    this.#fetch =
+      typeof app === "function" ? app : (request, env, ctx) => app.fetch(request, env, ctx);
+    this.#raise = options.raiseServerExceptions ?? true;
+    this.#baseUrl = options.baseUrl ?? "http://testserver";
+    this.#env = options.env ?? {};
+  }
+
+  get(path: string, init?: RequestInit) {
+    return this.request("GET", path, init);
+  }
+  head(path: string, init?: RequestInit) {
+    return this.request("HEAD", path, init);
+  }
+  options(path: string, init?: RequestInit) {
+    return this.request("OPTIONS", path, init);
+  }
+  post(path: string, init?: RequestInit) {
+    return this.request("POST", path, init);
+  }
+  put(path: string, init?: RequestInit) {
+    return this.request("PUT", path, init);
+  }
+  patch(path: string, init?: RequestInit) {
+    return this.request("PATCH", path, init);
+  }
+  delete(path: string, init?: RequestInit) {
+    return this.request("DELETE", path, init);
+  }
+
+  /** One request, following redirects as `init.redirect` says (default `follow`, as `fetch`). */
+  async request(method: string, path: string, init: RequestInit = {}): Promise<Response> {
+    let url = new URL(path, this.#baseUrl);
+    let current: RequestInit = { ...init, method };
+    for (let hop = 0; ; hop++) {
+      const response = await this.#send(new Request(url, { ...current, redirect: "manual" }));
+      const location = response.headers.get("location");
+      if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
+      if (init.redirect === "manual") return response;
+      if (init.redirect === "error") throw new TypeError(`redirected to ${location}`);
+      if (hop >= MAX_REDIRECTS) throw new TypeError("too many redirects");
+      url = new URL(location, url);
+      current = redirectedInit(current, response.status);
+    }
+  }
+
+  /** Opens an in-memory WebSocket; a refusal rejects with `WebSocketDenialResponse`. */
+  async websocketConnect(path: string, init: WebSocketConnectInit = {}): Promise<TestWebSocket> {
+    const socket = new MemorySocket();
+    const headers = new Headers(init.headers);
+    headers.set("upgrade", "websocket");
+    headers.set("connection", "Upgrade");
+    headers.set("sec-websocket-version", "13");
+    headers.set("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==");
+    if (init.subprotocols?.length)
+      headers.set("sec-websocket-protocol", init.subprotocols.join(", "));
+    const request = new Request(new URL(path, this.#baseUrl), { ...init, headers });
+    const { response, errors } = await this.#exchange(request, () => socket);
+    socket.serverError = () => (this.#raise ? errors[0] : undefined);
+    if (socket.accepted) return new TestWebSocket(socket);
+    this.#raiseFirst(errors);
+    throw new WebSocketDenialResponse(response);
+  }
+
+  async #send(request: Request): Promise<Response> {
+    const { response, errors } = await this.#exchange(request, undefined);
+    this.#raiseFirst(errors);
+    if (request.method !== "HEAD" || response.body === null) return response;
+    await response.body.cancel();
+    return new Response(null, response);
+  }
+
+  /** Calls the app, then waits for its background work, as a real server would let it run. */
+  async #exchange(request: Request, upgrade: (() => MemorySocket) | undefined): Promise<Exchange> {
+    const errors: unknown[] = [];
+    const pending: Promise<unknown>[] = [];
+    const executionCtx = {
+      waitUntil: (promise: Promise<unknown>) => pending.push(promise),
+      passThroughOnException: () => {},
+      [SERVER_ERROR_OBSERVER]: (error: unknown) => errors.push(error),
+      [WEBSOCKET_UPGRADER]: upgrade,
+    };
+    const response = await this.#fetch(request, this.#env, executionCtx);
+    while (pending.length > 0) await Promise.allSettled(pending.splice(0));
+    return { response, errors };
+  }
+
+  #raiseFirst(errors: unknown[]): void {
+    if (this.#raise && errors.length > 0) throw errors[0];
+  }
+}
+
+/** What `fetch` sends after a redirect: 303 (and 301/302 after POST) become a GET without a body. */
+function redirectedInit(init: RequestInit, status: number): RequestInit {
+  const method = (init.method ?? "GET").toUpperCase();
+  if (status === 303 || ((status === 301 || status === 302) && method === "POST")) {
+    const headers = new Headers(init.headers);
+    headers.delete("content-type");
+    headers.delete("content-length");
+    return { ...init, method: method === "HEAD" ? "HEAD" : "GET", body: undefined, headers };
+  }
+  return init;
+}

@@ -1,0 +1,115 @@
+import { WebSocketDisconnect } from "../exceptions.ts";
+import { Inbox } from "../websocket/inbox.ts";
+import type {
+  AcceptOptions,
+  TransportEvents,
+  WebSocketMessage,
+  WebSocketTransport,
+} from "../websocket/transport.ts";
+
+const decoder = new TextDecoder();
+
+/**
+ * Both ends of an in-memory WebSocket: the server side is a transport, the
+ * client side is what a test drives. Messages cross on the microtask queue,
+ * as they would cross a network: never synchronously.
+ */
+export class MemorySocket implements WebSocketTransport {
+  #server: TransportEvents | undefined;
+  readonly #toClient = new Inbox();
+  accepted: AcceptOptions | undefined;
+  #closed = false;
+  /** Set by the test client: an unhandled server error to raise instead of a plain close. */
+  serverError: (() => unknown) | undefined;
+
+  accept(options: AcceptOptions, events: TransportEvents): Response {
+    this.accepted = options;
+    this.#server = events;
+    // Node's Response cannot carry 101; the test client looks at `accepted`, not the status.
+    return new Response(null, { status: 200, headers: options.headers });
+  }
+
+  send(data: WebSocketMessage): void {
+    const copy = typeof data === "string" ? data : data.slice();
+    queueMicrotask(() => this.#toClient.push(copy));
+  }
+
+  close(code: number, reason: string): void {
+    this.#closed = true;
+    queueMicrotask(() => this.#toClient.end(code, reason));
+  }
+
+  // The client's side ------------------------------------------------------
+
+  sendFromClient(data: WebSocketMessage): void {
+    if (this.#closed || this.#toClient.disconnected)
+      throw new Error("the test WebSocket is closed");
+    queueMicrotask(() => this.#server?.message(data));
+  }
+
+  closeFromClient(code: number, reason: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    queueMicrotask(() => {
+      this.#server?.close(code, reason);
+      this.#toClient.end(code, reason);
+    });
+  }
+
+  async receive(): Promise<WebSocketMessage> {
+    try {
+      return await this.#toClient.next();
+    } catch (error) {
+      const raised = this.serverError?.();
+      throw raised !== undefined && error instanceof WebSocketDisconnect ? raised : error;
+    }
+  }
+}
+
+/** The socket a test gets from `client.websocketConnect(path)`. */
+export class TestWebSocket {
+  readonly #socket: MemorySocket;
+  /** The subprotocol the server accepted, if any. */
+  readonly subprotocol: string | undefined;
+  /** Headers the server added when it accepted. */
+  readonly headers: Headers;
+
+  constructor(socket: MemorySocket) {
+    this.#socket = socket;
+    this.subprotocol = socket.accepted?.subprotocol;
+    this.headers = socket.accepted?.headers ?? new Headers();
+  }
+
+  sendText(text: string): void {
+    this.#socket.sendFromClient(text);
+  }
+
+  sendBytes(data: Uint8Array): void {
+    this.#socket.sendFromClient(data.slice());
+  }
+
+  sendJson(value: unknown): void {
+    this.#socket.sendFromClient(JSON.stringify(value));
+  }
+
+  async receiveText(): Promise<string> {
+    const message = await this.#socket.receive();
+    if (typeof message !== "string") throw new TypeError("expected a text message, got binary");
+    return message;
+  }
+
+  async receiveBytes(): Promise<Uint8Array> {
+    const message = await this.#socket.receive();
+    if (typeof message === "string") throw new TypeError("expected a binary message, got text");
+    return message;
+  }
+
+  async receiveJson(): Promise<unknown> {
+    const message = await this.#socket.receive();
+    return JSON.parse(typeof message === "string" ? message : decoder.decode(message));
+  }
+
+  close(code = 1000, reason = ""): void {
+    this.#socket.closeFromClient(code, reason);
+  }
+}

@@ -1,0 +1,199 @@
+import { WebSocketDisconnect } from "../exceptions.ts";
+import { Inbox } from "./inbox.ts";
+import type { TransportEvents, WebSocketMessage, WebSocketTransport } from "./transport.ts";
+
+export interface WebSocketLimits {
+  /** Largest message accepted, in bytes; a larger one closes the socket with 1009. Default 1 MiB. */
+  maxMessageSize?: number;
+  /** Close with 1001 after this many milliseconds without a message. Off by default. */
+  idleTimeout?: number;
+}
+
+export interface AcceptInit {
+  /** One of the subprotocols the client offered. */
+  subprotocol?: string;
+  headers?: HeadersInit;
+}
+
+const DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function byteLength(message: WebSocketMessage): number {
+  return typeof message === "string" ? encoder.encode(message).byteLength : message.byteLength;
+}
+
+function toBytes(data: Uint8Array | ArrayBuffer): Uint8Array {
+  return data instanceof Uint8Array ? data : new Uint8Array(data);
+}
+
+/**
+ * What a WebSocket endpoint receives: Starlette's session API over any runtime.
+ * @example
+ * async (ws) => { await ws.accept(); for await (const m of ws) ws.sendText(`echo ${m}`); }
+ */
+export class WebSocketSession {
+  readonly request: Request;
+  /** Free space for the endpoint and its handlers. */
+  readonly state: Record<string, unknown> = {};
+  readonly #transport: WebSocketTransport;
+  readonly #inbox = new Inbox();
+  readonly #maxMessageSize: number;
+  readonly #idleTimeout: number | undefined;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #phase: "connecting" | "open" | "closed" = "connecting";
+  #response: Response | undefined;
+  #accepted!: (response: Response) => void;
+  /** @internal Resolves with the upgrade response once `accept()` (or a close) happens. */
+  readonly accepted: Promise<Response>;
+
+  constructor(request: Request, transport: WebSocketTransport, limits: WebSocketLimits = {}) {
+    this.request = request;
+    this.#transport = transport;
+    this.#maxMessageSize = limits.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    this.#idleTimeout = limits.idleTimeout;
+    this.accepted = new Promise((resolve) => {
+      this.#accepted = resolve;
+    });
+  }
+
+  /** The subprotocols the client offered, in its order. */
+  get subprotocols(): string[] {
+    const offered = this.request.headers.get("sec-websocket-protocol") ?? "";
+    return offered
+      .split(",")
+      .map((each) => each.trim())
+      .filter(Boolean);
+  }
+
+  /** "connecting" before accept, "open" after, "closed" once either side closed. */
+  get phase(): "connecting" | "open" | "closed" {
+    return this.#phase;
+  }
+
+  /** @internal The response the fetch handler returns for this upgrade. */
+  get response(): Response | undefined {
+    return this.#response;
+  }
+
+  /** Completes the handshake. Call once, before any receive or send. */
+  accept(init: AcceptInit = {}): void {
+    if (this.#phase !== "connecting") throw new Error("WebSocket accept() may be called only once");
+    const { subprotocol } = init;
+    if (subprotocol !== undefined && !this.subprotocols.includes(subprotocol)) {
+      throw new Error(`WebSocket subprotocol "${subprotocol}" was not offered by the client`);
+    }
+    const headers = new Headers(init.headers);
+    this.#response = this.#transport.accept({ subprotocol, headers }, this.#events());
+    this.#phase = "open";
+    this.#touch();
+    this.#accepted(this.#response);
+  }
+
+  async receiveText(): Promise<string> {
+    const message = await this.#receive();
+    if (typeof message !== "string") throw new TypeError("expected a text message, got binary");
+    return message;
+  }
+
+  async receiveBytes(): Promise<Uint8Array> {
+    const message = await this.#receive();
+    if (typeof message === "string") throw new TypeError("expected a binary message, got text");
+    return message;
+  }
+
+  /** A text or binary message parsed as JSON; invalid JSON rejects and the socket stays open. */
+  async receiveJson(): Promise<unknown> {
+    const message = await this.#receive();
+    const text = typeof message === "string" ? message : decoder.decode(message);
+    try {
+      return JSON.parse(text);
+    } catch (cause) {
+      throw new SyntaxError("WebSocket message is not valid JSON", { cause });
+    }
+  }
+
+  sendText(text: string): void {
+    this.#send(String(text));
+  }
+
+  sendBytes(data: Uint8Array | ArrayBuffer): void {
+    this.#send(toBytes(data));
+  }
+
+  sendJson(value: unknown): void {
+    this.#send(JSON.stringify(value));
+  }
+
+  /**
+   * Closes the socket. Before `accept()` the handshake is completed first, so
+   * the client sees the code. Closing twice does nothing.
+   */
+  close(code = 1000, reason = ""): void {
+    if (this.#phase === "closed") return;
+    if (this.#phase === "connecting") this.accept();
+    this.#phase = "closed";
+    this.#stopIdleTimer();
+    this.#transport.close(code, reason);
+    this.#inbox.end(code, reason);
+  }
+
+  /** Messages until the client disconnects; the loop then ends quietly. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<WebSocketMessage, void, undefined> {
+    while (true) {
+      try {
+        yield await this.#receive();
+      } catch (error) {
+        if (error instanceof WebSocketDisconnect) return;
+        throw error;
+      }
+    }
+  }
+
+  #receive(): Promise<WebSocketMessage> {
+    if (this.#phase === "connecting") {
+      return Promise.reject(new Error("WebSocket must be accepted before receiving"));
+    }
+    return this.#inbox.next();
+  }
+
+  #send(data: WebSocketMessage): void {
+    if (this.#phase === "connecting") throw new Error("WebSocket must be accepted before sending");
+    if (this.#phase === "closed") throw new Error("cannot send on a closed WebSocket");
+    this.#transport.send(data);
+  }
+
+  #events(): TransportEvents {
+    return {
+      message: (data) => this.#onMessage(data),
+      close: (code, reason) => this.#onClientClose(code, reason),
+    };
+  }
+
+  #onMessage(data: WebSocketMessage): void {
+    if (this.#phase !== "open") return;
+    if (byteLength(data) > this.#maxMessageSize) {
+      this.close(1009, "message too big");
+      return;
+    }
+    this.#touch();
+    this.#inbox.push(data);
+  }
+
+  #onClientClose(code: number, reason: string): void {
+    this.#phase = "closed";
+    this.#stopIdleTimer();
+    this.#inbox.end(code, reason);
+  }
+
+  #touch(): void {
+    if (this.#idleTimeout === undefined) return;
+    this.#stopIdleTimer();
+    this.#idleTimer = setTimeout(() => this.close(1001, "idle timeout"), this.#idleTimeout);
+  }
+
+  #stopIdleTimer(): void {
+    if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
+  }
+}
