@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// One `vitest run` drives every runtime: Node in-process here, and the
-// projects for workerd, Deno and Bun are added as those suites land.
+// One `vitest run` drives Node (unit tests, the in-process suite, the Node
+// server) and workerd (the workers pool). Deno and Bun run their own test
+// runners from `npm test`.
 export default defineConfig({
   test: {
     projects: [
@@ -9,7 +10,12 @@ export default defineConfig({
         test: {
           name: "node",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/runtimes/**", "node_modules/**"],
+          exclude: [
+            "node_modules/**",
+            "test/runtimes/deno/**",
+            "test/runtimes/bun/**",
+            "test/runtimes/workerd/**",
+          ],
           environment: "node",
         },
       },

@@ -1,0 +1,76 @@
+import { WEBSOCKET_UPGRADER, type WebSocketUpgrader } from "../websocket/transport.ts";
+
+/** What the Deno, Bun and Node adapters' `serve()` accept. */
+export interface ServeOptions {
+  /** Default 8000; 0 picks a free port. */
+  port?: number;
+  /** Default "127.0.0.1". */
+  hostname?: string;
+  /** Aborting it closes the server, as `close()` does. */
+  signal?: AbortSignal;
+  /** How long `close()` waits for in-flight requests and background work, in ms. Default 10 000. */
+  shutdownTimeout?: number;
+  /** Env bindings passed to `app.fetch` (default: none; read the process env through `Config`). */
+  env?: Record<string, unknown>;
+  /** Reports failures of background work handed to `waitUntil` outside edgelette (mounted apps). */
+  onError?: (error: unknown) => void;
+}
+
+/** What `serve()` returns on Deno, Bun and Node. */
+export interface ServerHandle {
+  readonly url: URL;
+  readonly port: number;
+  readonly hostname: string;
+  /** Stops accepting, lets in-flight requests and background work finish (bounded), then resolves. */
+  close(): Promise<void>;
+}
+
+/**
+ * Background work started by requests, kept so that shutdown can wait for
+ * it and no rejection goes unhandled.
+ */
+export class PendingWork {
+  readonly #pending = new Set<Promise<unknown>>();
+  readonly #onError: (error: unknown) => void;
+
+  constructor(onError: (error: unknown) => void = (error) => console.error("edgelette:", error)) {
+    this.#onError = onError;
+  }
+
+  get size(): number {
+    return this.#pending.size;
+  }
+
+  track(promise: Promise<unknown>): void {
+    const tracked = Promise.resolve(promise)
+      .then(undefined, this.#onError)
+      .finally(() => this.#pending.delete(tracked));
+    this.#pending.add(tracked);
+  }
+
+  /** Resolves true once everything finished, false if `timeout` ms passed first. */
+  async drain(timeout: number): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeout);
+    });
+    try {
+      while (this.#pending.size > 0) {
+        const settled = Promise.allSettled([...this.#pending]).then(() => true as const);
+        if (!(await Promise.race([settled, expired]))) return false;
+      }
+      return true;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** The execution context an adapter hands to `app.fetch`: `waitUntil` plus WebSocket support. */
+export function createExecutionContext(work: PendingWork, upgrader?: WebSocketUpgrader) {
+  return {
+    waitUntil: (promise: Promise<unknown>) => work.track(promise),
+    passThroughOnException: () => {},
+    [WEBSOCKET_UPGRADER]: upgrader,
+  };
+}
