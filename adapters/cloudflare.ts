@@ -1,0 +1,124 @@
+/**
+ * edgelette on Cloudflare Workers. `export default app` already serves HTTP;
+ * `worker(app)` adds WebSockets over `WebSocketPair`. Settings come from the
+ * env bindings: `config(env)`.
+ * @example
+ * import { worker } from "edgelette/cloudflare";
+ * export default worker(app);
+ */
+import { Config } from "../src/config.ts";
+import {
+  type AcceptOptions,
+  type TransportEvents,
+  WEBSOCKET_UPGRADER,
+  type WebSocketMessage,
+  type WebSocketTransport,
+} from "../src/websocket/transport.ts";
+
+// The slice of the Workers types used here, so `tsc` needs no Workers types
+// (they clash with DOM and Node's). Structurally compatible with
+// `@cloudflare/workers-types`.
+interface WorkerSocket {
+  accept(): void;
+  send(data: string | ArrayBuffer | ArrayBufferView): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: "message", listener: (event: { data: unknown }) => void): void;
+  addEventListener(type: "close", listener: (event: { code: number; reason: string }) => void): void;
+  addEventListener(type: "error", listener: () => void): void;
+}
+declare const WebSocketPair: new () => { 0: WorkerSocket; 1: WorkerSocket };
+
+/** The part of Workers' `ExecutionContext` the adapter passes on. */
+export interface ExecutionContext {
+  waitUntil(promise: Promise<unknown>): void;
+  passThroughOnException(): void;
+  readonly props?: unknown;
+}
+
+/** What `worker()` returns: a Workers module handler (`ExportedHandler`). */
+export interface ExportedHandler<Env = unknown> {
+  fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response>;
+}
+
+interface AppLike {
+  fetch(request: Request, env?: unknown, executionCtx?: unknown): Response | Promise<Response>;
+}
+
+/** Settings from the Worker's env bindings (`vars`, secrets). */
+export function config(env: Record<string, unknown>): Config {
+  return new Config(env);
+}
+
+/** Wraps `app` as a Workers handler with WebSocket support. */
+export function worker<Env = unknown>(app: AppLike): ExportedHandler<Env> {
+  return {
+    fetch: async (request, env, ctx) => app.fetch(request, env, withWebSockets(ctx)),
+  };
+}
+
+/** The real context's methods, called on the real context (workerd rejects any other `this`). */
+function withWebSockets(ctx: ExecutionContext) {
+  return {
+    waitUntil: (promise: Promise<unknown>) => ctx.waitUntil(promise),
+    passThroughOnException: () => ctx.passThroughOnException(),
+    props: ctx.props,
+    [WEBSOCKET_UPGRADER]: () => new PairSocket(),
+  };
+}
+
+/** The server end of a `WebSocketPair`; the client end goes back in the 101 response. */
+class PairSocket implements WebSocketTransport {
+  readonly #client: WorkerSocket;
+  readonly #server: WorkerSocket;
+  #closeSent = false;
+
+  constructor() {
+    const pair = new WebSocketPair();
+    this.#client = pair[0];
+    this.#server = pair[1];
+  }
+
+  accept(options: AcceptOptions, events: TransportEvents): Response {
+    const server = this.#server;
+    server.accept(); // sends are buffered by workerd until the client end is connected
+    server.addEventListener("message", ({ data }) => events.message(toMessage(data)));
+    server.addEventListener("close", ({ code, reason }) => {
+      this.#reciprocate(code, reason);
+      events.close(code, reason);
+    });
+    server.addEventListener("error", () => events.close(1006, ""));
+    const headers = new Headers(options.headers);
+    if (options.subprotocol) headers.set("Sec-WebSocket-Protocol", options.subprotocol);
+    const init = { status: 101, webSocket: this.#client, headers };
+    return new Response(null, init as ResponseInit);
+  }
+
+  send(data: WebSocketMessage): void {
+    this.#server.send(data);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#closeSent) return;
+    this.#closeSent = true;
+    this.#server.close(code, reason);
+  }
+
+  /** Answers the client's close frame, so it sees its own code, never 1006. */
+  #reciprocate(code: number, reason: string): void {
+    if (this.#closeSent) return;
+    this.#closeSent = true;
+    try {
+      // 1005 means "no code given" and may not be sent: answer with an empty close frame.
+      if (code === 1005 || code === 1006) this.#server.close();
+      else this.#server.close(code, reason);
+    } catch {
+      // workerd already answered (web_socket_auto_reply_to_close): nothing left to do.
+    }
+  }
+}
+
+function toMessage(data: unknown): WebSocketMessage {
+  if (typeof data === "string") return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data as ArrayBufferLike);
+}

@@ -1,0 +1,133 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// The published shape, checked end to end: build, publint, `npm pack`, install
+// the tarball into a fresh project, then import it and run the README's quick
+// starts (examples/quickstart) on Node, Deno, Bun and workerd.
+
+const root = resolve(import.meta.dirname, "../..");
+const bin = (name: string) => join(root, "node_modules/.bin", name);
+const project = mkdtempSync(join(tmpdir(), "edgelette-pack-"));
+
+function run(command: string, args: string[], cwd = root): string {
+  return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+beforeAll(() => {
+  run(bin("tsc"), ["-p", "tsconfig.build.json"]);
+  const tarball = run("npm", ["pack", "--silent", "--pack-destination", project])
+    .trim()
+    .split("\n")
+    .at(-1);
+  writeFileSync(
+    join(project, "package.json"),
+    JSON.stringify({ type: "module", dependencies: { edgelette: `file:./${tarball}` } }),
+  );
+  run(
+    "npm",
+    ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"],
+    project,
+  );
+  cpSync(join(root, "examples/quickstart"), project, { recursive: true });
+}, 120_000);
+
+afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+describe("the packed package", () => {
+  it("passes publint", () => {
+    const output = run(bin("publint"), ["--strict"]);
+    expect(output).not.toMatch(/error|warning/i);
+  });
+
+  it("ships only dist/ and no test or example files", () => {
+    const files = readdirSync(join(project, "node_modules/edgelette"));
+    expect(files.sort()).toEqual(["LICENSE", "README.md", "dist", "package.json"].sort());
+  });
+
+  it("S-RT-2: every entry point imports on Node with the same names as the source", async () => {
+    const script = `
+      const entries = ["edgelette", "edgelette/testing", "edgelette/node", "edgelette/hono"];
+      const names = {};
+      for (const entry of entries) names[entry] = Object.keys(await import(entry)).sort();
+      console.log(JSON.stringify(names));`;
+    const built = JSON.parse(run("node", ["--input-type=module", "-e", script], project));
+    expect(built["edgelette"]).toEqual(Object.keys(await import("../../src/index.ts")).sort());
+    expect(built["edgelette/testing"]).toEqual(
+      Object.keys(await import("../../src/testing/index.ts")).sort(),
+    );
+    expect(built["edgelette/node"]).toContain("serve");
+  });
+
+  it("S-EXC-5: edgelette and edgelette/testing share one class of each exception", () => {
+    const script = `
+      import { HTTPException } from "edgelette";
+      import { TestClient } from "edgelette/testing";
+      import * as again from "edgelette";
+      console.log(HTTPException === again.HTTPException && typeof TestClient);`;
+    expect(run("node", ["--input-type=module", "-e", script], project).trim()).toBe("function");
+  });
+});
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+}
+
+/** Starts a quick start on port 0 and waits for its "listening on URL" line (bounded). */
+function start(command: string, args: string[]): Promise<Started> {
+  const child = spawn(command, args, { cwd: project, env: { ...process.env, PORT: "0" } });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${command} did not start in 20 s`)), 20_000);
+    let output = "";
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      const match = /listening on (\S+)|Ready on (\S+)/.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      resolve({ child, url: (match[1] ?? match[2]) as string });
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`${command} exited ${code}: ${output}`)));
+  });
+}
+
+async function checkQuickStart(started: Started): Promise<void> {
+  try {
+    const hello = await fetch(new URL("/hello/ada", started.url));
+    expect(await hello.json()).toEqual({ hello: "ada" });
+    const secret = await fetch(new URL("/secret", started.url));
+    expect(secret.status).toBe(403);
+    expect(await secret.text()).toBe("no entry");
+  } finally {
+    started.child.kill("SIGTERM");
+  }
+}
+
+describe("the README quick starts, run from the installed tarball", () => {
+  it("S-RT-2: Node", async () => {
+    await checkQuickStart(await start("node", ["node.mjs"]));
+  }, 30_000);
+
+  it("S-RT-2: Deno (which cannot strip types inside node_modules, so this checks the build)", async () => {
+    await checkQuickStart(
+      await start(bin("deno"), ["run", "--allow-net", "--allow-env", "--allow-read", "deno.ts"]),
+    );
+  }, 30_000);
+
+  it("S-RT-2: Bun", async () => {
+    await checkQuickStart(await start(bin("bun"), ["run", "bun.ts"]));
+  }, 30_000);
+
+  it("S-RT-2: Cloudflare Workers (wrangler dev, workerd)", async () => {
+    const wrangler = join(root, "node_modules/wrangler/bin/wrangler.js");
+    const port = String(20_000 + Math.floor(Math.random() * 20_000));
+    process.env.WRANGLER_SEND_METRICS = "false";
+    await checkQuickStart(
+      await start("node", [wrangler, "dev", "--ip", "127.0.0.1", "--port", port]),
+    );
+  }, 60_000);
+});
