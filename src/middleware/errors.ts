@@ -128,22 +128,29 @@ export class ServerErrorMiddleware implements ErrorSink {
 
 /**
  * Passes a streamed body through, reporting an error raised midway. The
- * stream is errored, not closed, so the client sees a broken body.
+ * stream is errored, not closed, so the client sees a broken body. A client
+ * that cancels is not a server error, so nothing after a cancel is reported.
  */
 function watchBody(response: Response, onFailure: (error: unknown) => void): Response {
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  let cancelled = false;
   const watched = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         const { done, value } = await reader.read();
+        if (cancelled) return;
         if (done) controller.close();
         else controller.enqueue(value);
       } catch (error) {
+        if (cancelled) return;
         onFailure(error);
         controller.error(error);
       }
     },
-    cancel: (reason) => reader.cancel(reason),
+    cancel(reason) {
+      cancelled = true;
+      return reader.cancel(reason).catch(() => {});
+    },
   });
   return new Response(watched, response);
 }

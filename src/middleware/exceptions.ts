@@ -1,6 +1,7 @@
 import { RequestContext } from "../context.ts";
 import { enableStackCapture, HTTPException, WebSocketException } from "../exceptions.ts";
 import { type HandlerEntries, type HandlerKey, HandlerTable } from "../handler-table.ts";
+import { JSONResponse, PlainTextResponse } from "../responses.ts";
 import type { Context, ExceptionHandler, Handler } from "../types.ts";
 import { WebSocketSession } from "../websocket/session.ts";
 import { handleException } from "./handle-exception.ts";
@@ -13,19 +14,17 @@ const NO_BODY_STATUSES = new Set([204, 304]);
  * JSON `{"detail": …}` when it is not a string, plus the exception's headers.
  */
 export function httpExceptionResponse(_request: Request, exc: HTTPException): Response {
-  if (NO_BODY_STATUSES.has(exc.statusCode)) {
-    return new Response(null, { status: exc.statusCode, headers: exc.headers });
-  }
-  const isText = typeof exc.detail === "string";
-  const headers = new Headers({
-    "content-type": isText ? "text/plain; charset=utf-8" : "application/json",
-  });
+  const { statusCode: status, detail } = exc;
+  if (NO_BODY_STATUSES.has(status)) return new Response(null, { status, headers: exc.headers });
+  const response =
+    typeof detail === "string"
+      ? new PlainTextResponse(detail, { status })
+      : new JSONResponse({ detail }, { status });
   // Headers the exception carries win, content headers included.
   exc.headers?.forEach((value, name) => {
-    headers.set(name, value);
+    response.headers.set(name, value);
   });
-  const body = isText ? (exc.detail as string) : JSON.stringify({ detail: exc.detail });
-  return new Response(body, { status: exc.statusCode, headers });
+  return response;
 }
 
 /**

@@ -1,3 +1,5 @@
+// The same classes as the root entry (S-EXC-5): a test catches what the app throws.
+export { HTTPException, WebSocketDisconnect, WebSocketException } from "../exceptions.ts";
 export {
   TestClient,
   type TestClientOptions,
