@@ -1,3 +1,4 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
 // One `vitest run` drives Node (unit tests, the in-process suite, the Node
@@ -17,6 +18,19 @@ export default defineConfig({
             "test/runtimes/workerd/**",
           ],
           environment: "node",
+        },
+      },
+      {
+        // Tests run inside workerd, in the same isolate as the test worker.
+        plugins: [
+          cloudflareTest({
+            main: "./test/runtimes/workerd/worker.ts",
+            wrangler: { configPath: "./test/runtimes/workerd/wrangler.jsonc" },
+          }),
+        ],
+        test: {
+          name: "workerd",
+          include: ["test/runtimes/workerd/**/*.test.ts"],
         },
       },
     ],

@@ -19,11 +19,15 @@ import {
 // (they clash with DOM and Node's). Structurally compatible with
 // `@cloudflare/workers-types`.
 interface WorkerSocket {
+  binaryType: string;
   accept(): void;
   send(data: string | ArrayBuffer | ArrayBufferView): void;
   close(code?: number, reason?: string): void;
   addEventListener(type: "message", listener: (event: { data: unknown }) => void): void;
-  addEventListener(type: "close", listener: (event: { code: number; reason: string }) => void): void;
+  addEventListener(
+    type: "close",
+    listener: (event: { code: number; reason: string }) => void,
+  ): void;
   addEventListener(type: "error", listener: () => void): void;
 }
 declare const WebSocketPair: new () => { 0: WorkerSocket; 1: WorkerSocket };
@@ -44,9 +48,9 @@ interface AppLike {
   fetch(request: Request, env?: unknown, executionCtx?: unknown): Response | Promise<Response>;
 }
 
-/** Settings from the Worker's env bindings (`vars`, secrets). */
-export function config(env: Record<string, unknown>): Config {
-  return new Config(env);
+/** Settings from the Worker's env bindings (`vars`, secrets). Takes an `interface Env` as is. */
+export function config(env: object): Config {
+  return new Config(env as Record<string, unknown>);
 }
 
 /** Wraps `app` as a Workers handler with WebSocket support. */
@@ -80,6 +84,8 @@ class PairSocket implements WebSocketTransport {
 
   accept(options: AcceptOptions, events: TransportEvents): Response {
     const server = this.#server;
+    // Recent compatibility dates deliver binary messages as `Blob`; the session wants bytes now.
+    server.binaryType = "arraybuffer";
     server.accept(); // sends are buffered by workerd until the client end is connected
     server.addEventListener("message", ({ data }) => events.message(toMessage(data)));
     server.addEventListener("close", ({ code, reason }) => {
@@ -112,13 +118,11 @@ class PairSocket implements WebSocketTransport {
       if (code === 1005 || code === 1006) this.#server.close();
       else this.#server.close(code, reason);
     } catch {
-      // workerd already answered (web_socket_auto_reply_to_close): nothing left to do.
+      // The socket is already gone (it failed, or workerd answered itself): nothing to answer.
     }
   }
 }
 
 function toMessage(data: unknown): WebSocketMessage {
-  if (typeof data === "string") return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return new Uint8Array(data as ArrayBufferLike);
+  return typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer);
 }

@@ -1,64 +1,51 @@
 /**
- * edgelette on Deno: `serve(app)` over `Deno.serve`, WebSockets over
- * `Deno.upgradeWebSocket`, settings from `Deno.env`.
- * @example
- * import { serve } from "edgelette/deno";
- * const server = await serve(app, { port: 8000 });
+ * edgelette on Deno: `serve(app)` over `Deno.serve`, WebSockets over `Deno.upgradeWebSocket`.
+ * @example const server = await serve(app, { port: 8000 }); // import { serve } from "edgelette/deno"
  */
 import { Config } from "../src/config.ts";
+import { HTTPException } from "../src/exceptions.ts";
 import {
   createExecutionContext,
   PendingWork,
   type ServeOptions,
   type ServerHandle,
 } from "../src/server/execution-context.ts";
-import type {
-  AcceptOptions,
-  TransportEvents,
-  WebSocketMessage,
-  WebSocketTransport,
-} from "../src/websocket/transport.ts";
+import type { Fetchable } from "../src/types.ts";
+import type * as Transport from "../src/websocket/transport.ts";
 
 export type { ServeOptions, ServerHandle };
 
 // The slice of the Deno namespace used here, so `tsc` needs no Deno types.
-interface DenoHttpServer {
-  readonly addr: { hostname: string; port: number };
-  shutdown(): Promise<void>;
-}
+type DenoServeOptions = { hostname: string; port: number; onListen(): void; onError: OnError };
+type OnError = (error: unknown) => Response;
+type DenoHttpServer = { addr: { hostname: string; port: number }; shutdown(): Promise<void> };
+type DenoUpgrade = { socket: WebSocket; response: Response };
 declare const Deno: {
-  serve(
-    options: { hostname: string; port: number; onListen(addr: unknown): void },
-    handler: (request: Request) => Response | Promise<Response>,
-  ): DenoHttpServer;
-  upgradeWebSocket(
-    request: Request,
-    options: { protocol?: string },
-  ): { socket: WebSocket; response: Response };
+  serve(options: DenoServeOptions, handler: (request: Request) => unknown): DenoHttpServer;
+  upgradeWebSocket(request: Request, options: { protocol?: string }): DenoUpgrade;
   env: { get(key: string): string | undefined };
 };
-
-interface AppLike {
-  fetch(request: Request, env?: unknown, executionCtx?: unknown): Response | Promise<Response>;
-}
 
 /** Settings from the process environment (needs `--allow-env`). */
 export function config(): Config {
   return new Config((key) => Deno.env.get(key));
 }
 
+// Deno calls onError only for a body that failed midway (the handler catches the rest):
+// the 500 layer reported it already, and Deno's default would print it a second time.
+const QUIET = { onListen() {}, onError: () => new Response(null, { status: 500 }) };
+
 /** Serves `app` until `close()` (or `options.signal`); resolves once listening. */
-export async function serve(app: AppLike, options: ServeOptions = {}): Promise<ServerHandle> {
-  const work = new PendingWork(options.onError);
-  const sockets = new Set<DenoSocket>();
-  const upgrader = (request: Request) => new DenoSocket(request, sockets);
+export async function serve(app: Fetchable, options: ServeOptions = {}): Promise<ServerHandle> {
+  const report = options.onError ?? ((error: unknown) => console.error("edgelette:", error));
+  const state: ServerState = { work: new PendingWork(report), sockets: new Set(), report };
   const server = Deno.serve(
-    { hostname: options.hostname ?? "127.0.0.1", port: options.port ?? 8000, onListen() {} },
-    (request) => app.fetch(request, options.env, createExecutionContext(work, upgrader)),
+    { ...QUIET, hostname: options.hostname ?? "127.0.0.1", port: options.port ?? 8000 },
+    handlerFor(app, options.env, state),
   );
   let closing: Promise<void> | undefined;
   const close = () => {
-    closing ??= shutdown(server, sockets, work, options.shutdownTimeout ?? 10_000);
+    closing ??= shutdown(server, state, options.shutdownTimeout ?? 10_000);
     return closing;
   };
   options.signal?.addEventListener("abort", close, { once: true });
@@ -68,51 +55,51 @@ export async function serve(app: AppLike, options: ServeOptions = {}): Promise<S
   return { url: new URL(`http://${host}:${port}/`), hostname, port, close };
 }
 
-// 1. Stop accepting; open sockets are told the server is going away.
-// 2. In-flight requests, then background work, finish within one deadline.
-async function shutdown(
-  server: DenoHttpServer,
-  sockets: Set<DenoSocket>,
-  work: PendingWork,
-  timeout: number,
-): Promise<void> {
+/** What a server's requests share, and what its shutdown waits for. */
+interface ServerState {
+  work: PendingWork;
+  sockets: Set<DenoSocket>;
+  report: (error: unknown) => void;
+}
+
+/** Each request gets an execution context that tracks its background work and can upgrade. */
+function handlerFor(app: Fetchable, env: unknown, { work, sockets, report }: ServerState) {
+  const upgrader = (request: Request) => new DenoSocket(request, sockets);
+  return async (request: Request): Promise<Response> => {
+    try {
+      return await app.fetch(request, env, createExecutionContext(work, upgrader));
+    } catch (error) {
+      report(error); // an edgelette App never rejects: this is some other fetch handler
+      return new Response("Internal Server Error", { status: 500 });
+    }
+  };
+}
+
+// 1. Open sockets close with 1001 first: Deno's shutdown would say "Server shutting down".
+// 2. Stop accepting; in-flight requests and background work finish. One deadline for all.
+async function shutdown(server: DenoHttpServer, { sockets, work }: ServerState, timeout: number) {
   const deadline = Date.now() + timeout;
-  const stopped = server.shutdown();
-  for (const socket of sockets) socket.close(1001, "going away");
-  await settleWithin(stopped, timeout);
+  const handshakes = new PendingWork();
+  for (const socket of sockets) handshakes.track(socket.goAway());
+  await handshakes.drain(timeout);
+  work.track(server.shutdown());
   await work.drain(Math.max(0, deadline - Date.now()));
 }
 
-/** Waits for `promise`, but no longer than `ms`; the timer never outlives the wait. */
-async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  try {
-    await Promise.race([promise, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** One upgraded connection. Deno opens the socket after the 101 goes out, so early sends wait. */
-class DenoSocket implements WebSocketTransport {
+/** One upgraded connection, as the `WebSocketSession` sees it. */
+class DenoSocket implements Transport.WebSocketTransport {
   readonly #request: Request;
   readonly #open: Set<DenoSocket>;
   #socket: WebSocket | undefined;
-  #pending: Array<() => void> | undefined = [];
 
   constructor(request: Request, open: Set<DenoSocket>) {
     this.#request = request;
     this.#open = open;
   }
 
-  accept(options: AcceptOptions, events: TransportEvents): Response {
-    const upgrade = Deno.upgradeWebSocket(this.#request, { protocol: options.subprotocol });
-    const socket = upgrade.socket;
+  accept(options: Transport.AcceptOptions, events: Transport.TransportEvents): Response {
+    const { socket, response } = upgrade(this.#request, options.subprotocol);
     socket.binaryType = "arraybuffer";
-    socket.onopen = () => this.#flush();
     socket.onmessage = ({ data }) =>
       events.message(typeof data === "string" ? data : new Uint8Array(data));
     socket.onerror = () => {}; // a broken connection also fires `close`, which is what we report
@@ -122,31 +109,41 @@ class DenoSocket implements WebSocketTransport {
     };
     this.#socket = socket;
     this.#open.add(this);
-    for (const [name, value] of options.headers ?? []) upgrade.response.headers.set(name, value);
-    return upgrade.response;
+    for (const [name, value] of options.headers ?? []) response.headers.set(name, value);
+    return response;
   }
 
-  send(data: WebSocketMessage): void {
-    this.#whenOpen((socket) => socket.send(data));
+  send(data: Transport.WebSocketMessage): void {
+    this.#whenOpen((socket) => socket.send(data as string | Uint8Array<ArrayBuffer>));
   }
 
   close(code: number, reason: string): void {
     this.#whenOpen((socket) => socket.close(code, reason));
   }
 
-  /** Acts now if the socket is open, later if it is opening; once closing, there is nothing to do. */
-  #whenOpen(act: (socket: WebSocket) => void): void {
+  /** Closes with 1001; resolves when the close handshake is over. */
+  goAway(): Promise<unknown> {
     const socket = this.#socket as WebSocket;
-    const actIfOpen = () => {
-      if (socket.readyState === WebSocket.OPEN) act(socket);
-    };
-    if (this.#pending) this.#pending.push(actIfOpen);
-    else actIfOpen();
+    const closed = new Promise((resolve) => socket.addEventListener("close", resolve));
+    this.close(1001, "going away");
+    return closed;
   }
 
-  #flush(): void {
-    const pending = this.#pending ?? [];
-    this.#pending = undefined;
-    for (const act of pending) act();
+  /** Acts on an open socket; Deno opens it after the 101 went out, so earlier calls wait, in order. */
+  #whenOpen(act: (socket: WebSocket) => void): void {
+    const socket = this.#socket as WebSocket;
+    if (socket.readyState === WebSocket.OPEN) act(socket);
+    else if (socket.readyState === WebSocket.CONNECTING) {
+      socket.addEventListener("open", () => this.#whenOpen(act), { once: true });
+    }
+  }
+}
+
+/** A malformed upgrade (no key, wrong version) is the client's mistake: a 400, not a 500. */
+function upgrade(request: Request, protocol: string | undefined) {
+  try {
+    return Deno.upgradeWebSocket(request, { protocol });
+  } catch (error) {
+    throw new HTTPException(400, error instanceof Error ? error.message : "Bad WebSocket upgrade");
   }
 }

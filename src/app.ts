@@ -6,7 +6,13 @@ import { consoleReporter, type ErrorReporter, reportOnce } from "./reporting.ts"
 import { PlainTextResponse } from "./responses.ts";
 import type { BaseRoute } from "./routing/route.ts";
 import { Router } from "./routing/router.ts";
-import type { ExceptionHandler, Handler, Middleware } from "./types.ts";
+import type {
+  AnyExceptionHandler,
+  ExceptionHandler,
+  Handler,
+  Middleware,
+  WebSocketExceptionHandler,
+} from "./types.ts";
 
 export interface AppOptions {
   routes?: readonly BaseRoute[];
@@ -79,7 +85,9 @@ export class App {
   }
 
   /** Registers a handler; it takes effect from the next request, even after the first. */
-  addExceptionHandler(key: HandlerKey, handler: ExceptionHandler): void {
+  addExceptionHandler(key: HandlerKey, handler: ExceptionHandler): void;
+  addExceptionHandler(key: HandlerKey, handler: WebSocketExceptionHandler): void;
+  addExceptionHandler(key: HandlerKey, handler: AnyExceptionHandler): void {
     this.#table.add(key, handler);
   }
 

@@ -1,6 +1,6 @@
 import { type AnyClass, brandOf } from "./exceptions.ts";
 import { isValidHttpStatus } from "./status.ts";
-import type { ExceptionHandler } from "./types.ts";
+import type { AnyExceptionHandler, ExceptionHandler } from "./types.ts";
 
 /** An `Error` class (or a subclass): the only kind of class a handler can be keyed by. */
 export type ErrorClass = AnyClass;
@@ -32,9 +32,9 @@ function checkKey(key: unknown): HandlerKey {
   );
 }
 
-function toEntries(entries: HandlerEntries): Iterable<readonly [unknown, ExceptionHandler]> {
+function toEntries(entries: HandlerEntries): Iterable<readonly [unknown, AnyExceptionHandler]> {
   if (entries instanceof Map || Symbol.iterator in entries) {
-    return entries as Iterable<readonly [unknown, ExceptionHandler]>;
+    return entries as Iterable<readonly [unknown, AnyExceptionHandler]>;
   }
   // An object literal's keys are strings: `{ 404: h }` means status 404.
   return Object.entries(entries).map(([key, handler]) => [toStatusKey(key), handler] as const);
@@ -49,9 +49,9 @@ function toStatusKey(key: string): unknown {
  * the class chain, most specific first, and is cached per class.
  */
 export class HandlerTable {
-  readonly #byStatus = new Map<number, ExceptionHandler>();
-  readonly #byClass = new Map<ClassKey, ExceptionHandler>();
-  #cache = new WeakMap<object, ExceptionHandler | null>();
+  readonly #byStatus = new Map<number, AnyExceptionHandler>();
+  readonly #byClass = new Map<ClassKey, AnyExceptionHandler>();
+  #cache = new WeakMap<object, AnyExceptionHandler | null>();
 
   constructor(entries?: HandlerEntries) {
     if (entries) this.addAll(entries);
@@ -62,7 +62,7 @@ export class HandlerTable {
   }
 
   /** Registers a handler; takes effect on the next lookup, even after requests were served. */
-  add(key: HandlerKey, handler: ExceptionHandler): void {
+  add(key: HandlerKey, handler: AnyExceptionHandler): void {
     const checked = checkKey(key);
     if (typeof handler !== "function") {
       throw new TypeError(`exception handler for ${describeKey(key)} must be a function`);
@@ -73,7 +73,7 @@ export class HandlerTable {
   }
 
   /** The handler for a status code, if any. */
-  forStatus(statusCode: number): ExceptionHandler | undefined {
+  forStatus(statusCode: number): AnyExceptionHandler | undefined {
     return this.#byStatus.get(statusCode);
   }
 
@@ -81,7 +81,7 @@ export class HandlerTable {
    * The most specific class handler for `exc`, walking its prototype chain
    * up to (not including) `Error`, whose handler is the outer layer's.
    */
-  forClass(exc: unknown): ExceptionHandler | undefined {
+  forClass(exc: unknown): AnyExceptionHandler | undefined {
     if (typeof exc !== "object" || exc === null) return undefined;
     const proto = Object.getPrototypeOf(exc) as object | null;
     if (proto === null) return undefined;
@@ -95,10 +95,10 @@ export class HandlerTable {
 
   /** The catch-all for unhandled errors: `Error` wins over `500`. */
   forUnhandled(): ExceptionHandler | undefined {
-    return this.#byClass.get(Error) ?? this.#byStatus.get(500);
+    return (this.#byClass.get(Error) ?? this.#byStatus.get(500)) as ExceptionHandler | undefined;
   }
 
-  #walk(start: object): ExceptionHandler | undefined {
+  #walk(start: object): AnyExceptionHandler | undefined {
     for (let proto: object | null = start; proto && proto !== Error.prototype; ) {
       const owner = Object.hasOwn(proto, "constructor")
         ? (proto.constructor as AnyClass)
@@ -110,7 +110,7 @@ export class HandlerTable {
     return undefined;
   }
 
-  #forClass(owner: AnyClass): ExceptionHandler | undefined {
+  #forClass(owner: AnyClass): AnyExceptionHandler | undefined {
     const brand = brandOf(owner);
     return this.#byClass.get(owner) ?? (brand && this.#byClass.get(brand));
   }

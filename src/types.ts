@@ -29,6 +29,17 @@ export type ExceptionHandler = (
   ctx: Context,
 ) => Response | Promise<Response>;
 
+/** A handler that acts on a WebSocket session: called with `(ws, exc)` for exceptions from a WebSocket endpoint. */
+export type WebSocketExceptionHandler = (
+  ws: WebSocketSession,
+  // biome-ignore lint/suspicious/noExplicitAny: keyed by class, the exception type is the user's to narrow
+  exc: any,
+  ctx: Context,
+) => void | Promise<void>;
+
+/** Either kind; which one is called depends on where the exception came from. */
+export type AnyExceptionHandler = ExceptionHandler | WebSocketExceptionHandler;
+
 /** A WebSocket endpoint: a plain async function over a session. */
 export type WebSocketEndpoint = (ws: WebSocketSession, ctx: Context) => void | Promise<void>;
 

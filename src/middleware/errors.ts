@@ -5,7 +5,13 @@ import { ClientDisconnect, enableStackCapture } from "../exceptions.ts";
 import type { HandlerKey, HandlerTable } from "../handler-table.ts";
 import { consoleReporter, type ErrorReporter, reportOnce } from "../reporting.ts";
 import { isBuffered, PlainTextResponse, takeBackground } from "../responses.ts";
-import type { Context, ExceptionHandler, Handler } from "../types.ts";
+import type {
+  AnyExceptionHandler,
+  Context,
+  ExceptionHandler,
+  Handler,
+  WebSocketExceptionHandler,
+} from "../types.ts";
 import { createHandlerTable } from "./exceptions.ts";
 import { callHandler, lookupHandler } from "./handle-exception.ts";
 import { toHandler, type Wrappable } from "./to-handler.ts";
@@ -50,7 +56,9 @@ export class ServerErrorMiddleware implements ErrorSink {
   }
 
   /** Registers a handler; `500` and `Error` answer unhandled errors, other keys apply to what escapes. */
-  addExceptionHandler(key: HandlerKey, handler: ExceptionHandler): void {
+  addExceptionHandler(key: HandlerKey, handler: ExceptionHandler): void;
+  addExceptionHandler(key: HandlerKey, handler: WebSocketExceptionHandler): void;
+  addExceptionHandler(key: HandlerKey, handler: AnyExceptionHandler): void {
     this.#table.add(key, handler);
   }
 
@@ -88,7 +96,7 @@ export class ServerErrorMiddleware implements ErrorSink {
     const handler = lookupHandler(this.#table, error);
     if (handler) {
       try {
-        return await callHandler(handler, request, error, ctx);
+        return await callHandler(handler as ExceptionHandler, request, error, ctx);
       } catch (handlerError) {
         error = handlerError;
       }

@@ -2,7 +2,13 @@ import { RequestContext } from "../context.ts";
 import { enableStackCapture, HTTPException, WebSocketException } from "../exceptions.ts";
 import { type HandlerEntries, type HandlerKey, HandlerTable } from "../handler-table.ts";
 import { JSONResponse, PlainTextResponse } from "../responses.ts";
-import type { Context, ExceptionHandler, Handler } from "../types.ts";
+import type {
+  AnyExceptionHandler,
+  Context,
+  ExceptionHandler,
+  Handler,
+  WebSocketExceptionHandler,
+} from "../types.ts";
 import { WebSocketSession } from "../websocket/session.ts";
 import { handleException } from "./handle-exception.ts";
 import { toHandler, type Wrappable } from "./to-handler.ts";
@@ -38,10 +44,9 @@ export function closeWithWebSocketException(target: unknown, exc: WebSocketExcep
 
 /** A table holding the defaults, then the user's entries (which replace them). */
 export function createHandlerTable(entries?: HandlerEntries): HandlerTable {
-  const table = new HandlerTable([
-    [HTTPException, httpExceptionResponse as ExceptionHandler],
-    [WebSocketException, closeWithWebSocketException as unknown as ExceptionHandler],
-  ]);
+  const table = new HandlerTable();
+  table.add(HTTPException, httpExceptionResponse as ExceptionHandler);
+  table.add(WebSocketException, closeWithWebSocketException as WebSocketExceptionHandler);
   if (entries) table.addAll(entries);
   return table;
 }
@@ -69,7 +74,9 @@ export class ExceptionMiddleware {
     if (options.debug) enableStackCapture();
   }
 
-  addExceptionHandler(key: HandlerKey, handler: ExceptionHandler): void {
+  addExceptionHandler(key: HandlerKey, handler: ExceptionHandler): void;
+  addExceptionHandler(key: HandlerKey, handler: WebSocketExceptionHandler): void;
+  addExceptionHandler(key: HandlerKey, handler: AnyExceptionHandler): void {
     this.#table.add(key, handler);
   }
 

@@ -1,7 +1,12 @@
 import type { RequestContext } from "../context.ts";
 import { HTTPException } from "../exceptions.ts";
 import type { HandlerTable } from "../handler-table.ts";
-import type { Context, ExceptionHandler } from "../types.ts";
+import type {
+  AnyExceptionHandler,
+  Context,
+  ExceptionHandler,
+  WebSocketExceptionHandler,
+} from "../types.ts";
 import type { WebSocketSession } from "../websocket/session.ts";
 
 /**
@@ -10,7 +15,7 @@ import type { WebSocketSession } from "../websocket/session.ts";
  */
 
 /** Status handlers first (HTTPException only), then the class chain, most specific first. */
-export function lookupHandler(table: HandlerTable, exc: unknown): ExceptionHandler | undefined {
+export function lookupHandler(table: HandlerTable, exc: unknown): AnyExceptionHandler | undefined {
   if (exc instanceof HTTPException) {
     const byStatus = table.forStatus(exc.statusCode);
     if (byStatus) return byStatus;
@@ -28,8 +33,10 @@ export async function handleException(
   const handler = lookupHandler(table, exc);
   if (!handler) throw exc;
   const ws = (ctx as Partial<RequestContext>).webSocket;
-  if (ws && !(exc instanceof HTTPException)) return handleOnSocket(handler, ws, exc, ctx);
-  return callHandler(handler, request, exc, ctx);
+  if (ws && !(exc instanceof HTTPException)) {
+    return handleOnSocket(handler as WebSocketExceptionHandler, ws, exc, ctx);
+  }
+  return callHandler(handler as ExceptionHandler, request, exc, ctx);
 }
 
 /**
@@ -37,15 +44,20 @@ export async function handleException(
  * request (S-WS-9); the socket is then closed and its upgrade is the answer.
  */
 async function handleOnSocket(
-  handler: ExceptionHandler,
+  handler: WebSocketExceptionHandler,
   ws: WebSocketSession,
   exc: unknown,
   ctx: Context,
 ): Promise<Response> {
   try {
-    await handler(ws as unknown as Request, exc, ctx);
+    await handler(ws, exc, ctx);
   } catch (error) {
-    throw keepCause(error, exc);
+    const failure = keepCause(error, exc);
+    // Still connecting: an HTTP denial (500) can answer. Already accepted: only the socket can.
+    if (ws.phase === "connecting") throw failure;
+    const context = ctx as RequestContext;
+    context.errorSink?.report(failure, context.request, context);
+    ws.close(1011);
   }
   ws.close(1000);
   return ws.response as Response;
@@ -74,7 +86,8 @@ export async function callHandler(
   );
 }
 
-function keepCause(error: unknown, original: unknown): unknown {
+/** A handler that failed on `original` keeps it as its `cause` (S-LOOK-8). */
+export function keepCause(error: unknown, original: unknown): unknown {
   if (error instanceof Error && error.cause === undefined && error !== original) {
     Object.defineProperty(error, "cause", { value: original, configurable: true, writable: true });
   }

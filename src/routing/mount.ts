@@ -4,8 +4,11 @@ import type { Mount } from "./route.ts";
 
 /**
  * Hands a request to a mounted target. edgelette apps and routers keep the
- * request and route on what is left of the path; foreign fetch handlers get
- * a request whose URL has the prefix stripped, as they expect.
+ * request and route on what is left of the path; foreign fetch handlers (a
+ * Hono app, itty-router…) get a request whose URL path is what is left, as
+ * they expect. What a foreign handler throws or rejects with reaches the
+ * parent's layers unchanged (a Hono app needs `forwardErrors` from
+ * `edgelette/hono` to let its errors out at all).
  */
 export async function callMount(
   mount: Mount,
@@ -14,24 +17,63 @@ export async function callMount(
   ctx: Context,
 ): Promise<Response> {
   const { target } = mount;
+  const rest = path.slice(mount.prefix.length) || "/";
   if (ctx instanceof RequestContext && typeof target === "object" && "handle" in target) {
     const outer = ctx.routePath;
-    ctx.routePath = path.slice(mount.prefix.length) || "/";
+    ctx.routePath = rest;
     try {
       return await target.handle(request, ctx);
     } finally {
       ctx.routePath = outer;
     }
   }
-  const forwarded = stripPrefix(request, mount.prefix);
+  const forwarded = withPath(request, rest);
   const executionCtx = ctx instanceof RequestContext ? ctx.executionCtx : ctx;
-  if (typeof target === "function") return target(forwarded, ctx.env, executionCtx);
-  if ("fetch" in target) return target.fetch(forwarded, ctx.env, executionCtx);
-  return target.handle(forwarded, ctx);
+  let response: unknown;
+  if (typeof target === "function") response = await target(forwarded, ctx.env, executionCtx);
+  else if ("fetch" in target) response = await target.fetch(forwarded, ctx.env, executionCtx);
+  else response = await target.handle(forwarded, ctx);
+  if (response instanceof Response) return response;
+  throw new TypeError(
+    `the handler mounted at ${mount.prefix || "/"} returned ${describe(response)}, not a Response`,
+  );
 }
 
-function stripPrefix(request: Request, prefix: string): Request {
+/** `request` with its URL path replaced by `rest`, the decoded part the mount leaves. */
+function withPath(request: Request, rest: string): Request {
   const url = new URL(request.url);
-  url.pathname = url.pathname.slice(prefix.length) || "/";
+  url.pathname = rawTailOf(url.pathname, rest);
   return new Request(url, request);
+}
+
+/**
+ * The end of the raw (percent-encoded) path that decodes to `rest`, so the
+ * mounted app sees the encoding the client sent. The prefix may have been
+ * stripped by outer mounts already, so this works from the end of the path.
+ */
+function rawTailOf(rawPath: string, rest: string): string {
+  for (
+    let slash = rawPath.lastIndexOf("/");
+    slash >= 0;
+    slash = rawPath.lastIndexOf("/", slash - 1)
+  ) {
+    const tail = rawPath.slice(slash);
+    if (decode(tail) === rest) return tail;
+    if (slash === 0) break;
+  }
+  // Only an encoded "/" (%2F) in the path gets here: let the URL re-encode `rest`.
+  return rest;
+}
+
+function decode(text: string): string | undefined {
+  try {
+    return text.includes("%") ? decodeURIComponent(text) : text;
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  return typeof value === "object" ? (value.constructor?.name ?? "an object") : typeof value;
 }

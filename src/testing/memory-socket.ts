@@ -18,15 +18,20 @@ export class MemorySocket implements WebSocketTransport {
   #server: TransportEvents | undefined;
   readonly #toClient = new Inbox();
   accepted: AcceptOptions | undefined;
-  #closed = false;
+  #serverClosed = false;
+  #clientClosed = false;
   /** Set by the test client: an unhandled server error to raise instead of a plain close. */
   serverError: (() => unknown) | undefined;
 
   accept(options: AcceptOptions, events: TransportEvents): Response {
-    this.accepted = options;
+    const headers = new Headers(options.headers);
+    if (options.subprotocol !== undefined) {
+      headers.set("sec-websocket-protocol", options.subprotocol);
+    }
+    this.accepted = { subprotocol: options.subprotocol, headers };
     this.#server = events;
     // Node's Response cannot carry 101; the test client looks at `accepted`, not the status.
-    return new Response(null, { status: 200, headers: options.headers });
+    return new Response(null, { status: 200, headers });
   }
 
   send(data: WebSocketMessage): void {
@@ -35,21 +40,23 @@ export class MemorySocket implements WebSocketTransport {
   }
 
   close(code: number, reason: string): void {
-    this.#closed = true;
+    this.#serverClosed = true;
     queueMicrotask(() => this.#toClient.end(code, reason));
   }
 
   // The client's side ------------------------------------------------------
 
+  /** Like a network client: a send racing the server's close is lost, not an error. */
   sendFromClient(data: WebSocketMessage): void {
-    if (this.#closed || this.#toClient.disconnected)
-      throw new Error("the test WebSocket is closed");
+    if (this.#clientClosed) throw new Error("the test WebSocket is closed: close() was called");
+    if (this.#serverClosed) return;
     queueMicrotask(() => this.#server?.message(data));
   }
 
   closeFromClient(code: number, reason: string): void {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this.#clientClosed) return;
+    this.#clientClosed = true;
+    if (this.#serverClosed) return; // the close handshake is already under way
     queueMicrotask(() => {
       this.#server?.close(code, reason);
       this.#toClient.end(code, reason);
@@ -71,7 +78,7 @@ export class TestWebSocket {
   readonly #socket: MemorySocket;
   /** The subprotocol the server accepted, if any. */
   readonly subprotocol: string | undefined;
-  /** Headers the server added when it accepted. */
+  /** Headers the server added when it accepted (and `sec-websocket-protocol`). */
   readonly headers: Headers;
 
   constructor(socket: MemorySocket) {
@@ -90,6 +97,11 @@ export class TestWebSocket {
 
   sendJson(value: unknown): void {
     this.#socket.sendFromClient(JSON.stringify(value));
+  }
+
+  /** The next message as sent, text or bytes; rejects with `WebSocketDisconnect` once closed. */
+  receive(): Promise<string | Uint8Array> {
+    return this.#socket.receive();
   }
 
   async receiveText(): Promise<string> {

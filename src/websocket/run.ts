@@ -1,8 +1,9 @@
 import { RequestContext } from "../context.ts";
 import { HTTPException, WebSocketDisconnect } from "../exceptions.ts";
-import { lookupHandler } from "../middleware/handle-exception.ts";
+import { keepCause, lookupHandler } from "../middleware/handle-exception.ts";
+import { consoleReporter, reportOnce } from "../reporting.ts";
 import type { WebSocketRoute } from "../routing/route.ts";
-import type { Context } from "../types.ts";
+import type { Context, WebSocketExceptionHandler } from "../types.ts";
 import { WebSocketSession } from "./session.ts";
 import { upgraderOf } from "./transport.ts";
 
@@ -12,9 +13,11 @@ const encoder = new TextEncoder();
 /** Cuts `text` to at most 123 UTF-8 bytes without splitting a character. */
 export function truncateReason(text: string): string {
   if (encoder.encode(text).byteLength <= MAX_REASON_BYTES) return text;
+  let bytes = 0;
   let cut = "";
   for (const char of text) {
-    if (encoder.encode(cut + char).byteLength > MAX_REASON_BYTES) break;
+    bytes += encoder.encode(char).byteLength;
+    if (bytes > MAX_REASON_BYTES) break;
     cut += char;
   }
   return cut;
@@ -44,33 +47,50 @@ export async function runWebSocketRoute(
         "(edgelette/cloudflare, /deno, /bun, /node) or edgelette/testing",
     );
   }
-  const ws = new WebSocketSession(request, upgrader(request), route.limits);
+  const onError = (error: unknown) => report(context, error);
+  const ws = new WebSocketSession(request, upgrader(request), route.limits, onError);
   context.webSocket = ws;
   const finished = Promise.resolve().then(() => route.endpoint(ws, ctx));
   // 1. The endpoint accepts (or closes, which accepts first): answer with the upgrade.
-  // 2. It returns or throws before that: ordinary HTTP handling, as a denial.
+  // 2. It throws before that: ordinary HTTP handling, as a denial (the race rejects).
+  // 3. It returns without accepting: accept and close 1000, as `close()` before accept does.
   const first = await Promise.race([ws.accepted, finished.then(() => undefined)]);
-  if (first === undefined && ws.phase === "connecting") {
-    ws.close(1000); // returned without accepting: a normal, immediate close
-  }
-  void finished.then(
-    () => ws.close(1000),
-    (error) => handleAfterAccept(ws, error, context),
-  );
+  if (first === undefined && ws.phase === "connecting") ws.close(1000);
+  // Nothing awaits the rest of the endpoint: whatever it does must end here, never unhandled.
+  finished
+    .then(
+      () => ws.close(1000),
+      (error) => handleAfterAccept(ws, error, context),
+    )
+    .catch(onError);
   return ws.response as Response;
 }
 
-/** Errors after the handshake: a handler acts on the socket, or it closes 1011 and is reported. */
+/**
+ * Errors after the handshake. A client that left is not an error; anything
+ * that fails to close the socket its own way is reported once and closes 1011.
+ */
 async function handleAfterAccept(ws: WebSocketSession, error: unknown, ctx: RequestContext) {
+  if (error instanceof WebSocketDisconnect) return;
   try {
-    if (error instanceof WebSocketDisconnect) return;
-    if (error instanceof HTTPException) return closeForHttpException(ws, error);
-    const handler = ctx.exceptionTable && lookupHandler(ctx.exceptionTable, error);
-    if (!handler) throw error;
-    await handler(ws as unknown as Request, error, ctx);
-    ws.close(1000);
+    await closeForError(ws, error, ctx);
   } catch (unhandled) {
-    ctx.errorSink?.report(unhandled, ctx.request, ctx);
+    report(ctx, keepCause(unhandled, error));
     ws.close(1011);
   }
+}
+
+/** `HTTPException` closes 4000 + status; a handler acts on the socket (S-WS-9); others re-throw. */
+async function closeForError(ws: WebSocketSession, error: unknown, ctx: RequestContext) {
+  if (error instanceof HTTPException) return closeForHttpException(ws, error);
+  const handler = ctx.exceptionTable && lookupHandler(ctx.exceptionTable, error);
+  if (!handler) throw error;
+  await (handler as WebSocketExceptionHandler)(ws, error, ctx);
+  ws.close(1000);
+}
+
+/** To the innermost 500 layer; a bare `Router` has none, and the error must still not be lost. */
+function report(ctx: RequestContext, error: unknown): void {
+  if (ctx.errorSink) ctx.errorSink.report(error, ctx.request, ctx);
+  else reportOnce(consoleReporter, error, ctx.request);
 }

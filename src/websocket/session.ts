@@ -1,11 +1,12 @@
 import { WebSocketDisconnect } from "../exceptions.ts";
+import { isSendableCloseCode } from "../status.ts";
 import { Inbox } from "./inbox.ts";
 import type { TransportEvents, WebSocketMessage, WebSocketTransport } from "./transport.ts";
 
 export interface WebSocketLimits {
   /** Largest message accepted, in bytes; a larger one closes the socket with 1009. Default 1 MiB. */
   maxMessageSize?: number;
-  /** Close with 1001 after this many milliseconds without a message. Off by default. */
+  /** Close with 1001 after this many milliseconds without a message from the client. Off by default. */
   idleTimeout?: number;
 }
 
@@ -15,7 +16,13 @@ export interface AcceptInit {
   headers?: HeadersInit;
 }
 
+type Phase = "connecting" | "open" | "closed";
+
+/** Who ended the connection: the endpoint itself, or something it did not choose (client, limits). */
+type Closer = "endpoint" | "peer";
+
 const DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
+const MAX_REASON_BYTES = 123;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -27,10 +34,21 @@ function toBytes(data: Uint8Array | ArrayBuffer): Uint8Array {
   return data instanceof Uint8Array ? data : new Uint8Array(data);
 }
 
+function checkClose(code: unknown, reason: unknown): void {
+  if (!isSendableCloseCode(code)) {
+    throw new RangeError(
+      `WebSocket close code must be sendable (1000–1003, 1007–1014 or 3000–4999), got ${String(code)}`,
+    );
+  }
+  if (typeof reason !== "string" || encoder.encode(reason).byteLength > MAX_REASON_BYTES) {
+    throw new RangeError("WebSocket close reason must be a string of at most 123 UTF-8 bytes");
+  }
+}
+
 /**
  * What a WebSocket endpoint receives: Starlette's session API over any runtime.
  * @example
- * async (ws) => { await ws.accept(); for await (const m of ws) ws.sendText(`echo ${m}`); }
+ * async (ws) => { ws.accept(); for await (const m of ws) ws.sendText(`echo ${m}`); }
  */
 export class WebSocketSession {
   readonly request: Request;
@@ -40,16 +58,25 @@ export class WebSocketSession {
   readonly #inbox = new Inbox();
   readonly #maxMessageSize: number;
   readonly #idleTimeout: number | undefined;
+  readonly #onError: (error: unknown) => void;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
-  #phase: "connecting" | "open" | "closed" = "connecting";
+  #phase: Phase = "connecting";
+  #closedBy: Closer | undefined;
   #response: Response | undefined;
   #accepted!: (response: Response) => void;
   /** @internal Resolves with the upgrade response once `accept()` (or a close) happens. */
   readonly accepted: Promise<Response>;
 
-  constructor(request: Request, transport: WebSocketTransport, limits: WebSocketLimits = {}) {
+  /** `onError` receives failures nobody awaits: the transport failing to close on a limit. */
+  constructor(
+    request: Request,
+    transport: WebSocketTransport,
+    limits: WebSocketLimits = {},
+    onError: (error: unknown) => void = (error) => console.error("edgelette:", error),
+  ) {
     this.request = request;
     this.#transport = transport;
+    this.#onError = onError;
     this.#maxMessageSize = limits.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     this.#idleTimeout = limits.idleTimeout;
     this.accepted = new Promise((resolve) => {
@@ -67,7 +94,7 @@ export class WebSocketSession {
   }
 
   /** "connecting" before accept, "open" after, "closed" once either side closed. */
-  get phase(): "connecting" | "open" | "closed" {
+  get phase(): Phase {
     return this.#phase;
   }
 
@@ -81,12 +108,21 @@ export class WebSocketSession {
     if (this.#phase !== "connecting") throw new Error("WebSocket accept() may be called only once");
     const { subprotocol } = init;
     if (subprotocol !== undefined && !this.subprotocols.includes(subprotocol)) {
-      throw new Error(`WebSocket subprotocol "${subprotocol}" was not offered by the client`);
+      throw new Error(
+        `WebSocket subprotocol "${subprotocol}" was not offered by the client ` +
+          `(offered: ${this.subprotocols.join(", ") || "none"})`,
+      );
     }
     const headers = new Headers(init.headers);
-    this.#response = this.#transport.accept({ subprotocol, headers }, this.#events());
+    // Open before the transport answers: it may deliver messages, or a close, synchronously.
     this.#phase = "open";
-    this.#touch();
+    try {
+      this.#response = this.#transport.accept({ subprotocol, headers }, this.#events());
+    } catch (error) {
+      this.#phase = "connecting";
+      throw error;
+    }
+    if (this.#phase === "open") this.#touch();
     this.#accepted(this.#response);
   }
 
@@ -131,11 +167,8 @@ export class WebSocketSession {
    */
   close(code = 1000, reason = ""): void {
     if (this.#phase === "closed") return;
-    if (this.#phase === "connecting") this.accept();
-    this.#phase = "closed";
-    this.#stopIdleTimer();
-    this.#transport.close(code, reason);
-    this.#inbox.end(code, reason);
+    checkClose(code, reason);
+    this.#shutDown(code, reason, "endpoint");
   }
 
   /** Messages until the client disconnects; the loop then ends quietly. */
@@ -152,15 +185,37 @@ export class WebSocketSession {
 
   #receive(): Promise<WebSocketMessage> {
     if (this.#phase === "connecting") {
-      return Promise.reject(new Error("WebSocket must be accepted before receiving"));
+      return Promise.reject(
+        new Error("WebSocket must be accepted before receiving: call ws.accept() first"),
+      );
     }
     return this.#inbox.next();
   }
 
+  // Sending after the client left is a race the endpoint cannot avoid, so it
+  // raises the disconnect (ended quietly); after the endpoint's own close it is a bug.
   #send(data: WebSocketMessage): void {
-    if (this.#phase === "connecting") throw new Error("WebSocket must be accepted before sending");
-    if (this.#phase === "closed") throw new Error("cannot send on a closed WebSocket");
+    if (this.#phase === "connecting") {
+      throw new Error("WebSocket must be accepted before sending: call ws.accept() first");
+    }
+    if (this.#phase === "closed") {
+      const disconnect = this.#inbox.disconnected as WebSocketDisconnect;
+      if (this.#closedBy === "peer") throw disconnect;
+      throw new Error(
+        `cannot send on a WebSocket the endpoint already closed (code ${disconnect.code})`,
+      );
+    }
     this.#transport.send(data);
+  }
+
+  /** Ends the session once: receivers reject first, so a failing transport cannot leave them hanging. */
+  #shutDown(code: number, reason: string, by: Closer): void {
+    if (this.#phase === "connecting") this.accept();
+    this.#phase = "closed";
+    this.#closedBy = by;
+    this.#stopIdleTimer();
+    this.#inbox.end(code, reason);
+    this.#transport.close(code, reason);
   }
 
   #events(): TransportEvents {
@@ -173,7 +228,7 @@ export class WebSocketSession {
   #onMessage(data: WebSocketMessage): void {
     if (this.#phase !== "open") return;
     if (byteLength(data) > this.#maxMessageSize) {
-      this.close(1009, "message too big");
+      this.#closeForLimit(1009, "message too big");
       return;
     }
     this.#touch();
@@ -181,7 +236,9 @@ export class WebSocketSession {
   }
 
   #onClientClose(code: number, reason: string): void {
+    if (this.#phase === "closed") return;
     this.#phase = "closed";
+    this.#closedBy = "peer";
     this.#stopIdleTimer();
     this.#inbox.end(code, reason);
   }
@@ -189,7 +246,19 @@ export class WebSocketSession {
   #touch(): void {
     if (this.#idleTimeout === undefined) return;
     this.#stopIdleTimer();
-    this.#idleTimer = setTimeout(() => this.close(1001, "idle timeout"), this.#idleTimeout);
+    this.#idleTimer = setTimeout(
+      () => this.#closeForLimit(1001, "idle timeout"),
+      this.#idleTimeout,
+    );
+  }
+
+  /** A close the endpoint did not ask for; it runs from a timer or an event, so failures are reported. */
+  #closeForLimit(code: number, reason: string): void {
+    try {
+      this.#shutDown(code, reason, "peer");
+    } catch (error) {
+      this.#onError(error);
+    }
   }
 
   #stopIdleTimer(): void {

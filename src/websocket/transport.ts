@@ -8,25 +8,35 @@ export const WEBSOCKET_UPGRADER = Symbol.for("edgelette.webSocketUpgrader");
 
 export type WebSocketMessage = string | Uint8Array;
 
-/** What the runtime tells the session. */
+/** What the runtime tells the session. Calls after the session closed are ignored. */
 export interface TransportEvents {
+  /** A whole message: text as a string, binary as a Uint8Array (never Blob or ArrayBuffer). */
   message(data: WebSocketMessage): void;
+  /** The client closed (or the connection dropped: use 1006 and an empty reason). */
   close(code: number, reason: string): void;
 }
 
 export interface AcceptOptions {
+  /** Already checked against the client's offer; the transport sends it as `Sec-WebSocket-Protocol`. */
   subprotocol?: string;
+  /** Extra headers for the handshake response. */
   headers?: Headers;
 }
 
-/** One socket on one runtime. Sends made before the socket opens are the transport's to queue. */
+/**
+ * One socket on one runtime. The session calls `accept` at most once, then
+ * `send` any number of times, then `close` at most once (after `accept`).
+ * Sends made before the socket opens are the transport's to queue.
+ */
 export interface WebSocketTransport {
-  /** Completes the handshake; returns what the fetch handler must return. */
+  /** Completes the handshake; returns what the fetch handler must return (a 101, or a stand-in). */
   accept(options: AcceptOptions, events: TransportEvents): Response;
   send(data: WebSocketMessage): void;
+  /** Sends the close frame; the code and reason are already validated. */
   close(code: number, reason: string): void;
 }
 
+/** Called once per upgrade request that reaches a `WebSocketRoute`; nothing happens on the wire until `accept`. */
 export type WebSocketUpgrader = (request: Request) => WebSocketTransport;
 
 export function upgraderOf(executionCtx: unknown): WebSocketUpgrader | undefined {

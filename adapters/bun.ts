@@ -1,0 +1,150 @@
+// edgelette on Bun: `serve(app, { port })` over `Bun.serve`, WebSockets over
+// `server.upgrade`, settings from `Bun.env` through `config()`.
+import { Config } from "../src/config.ts";
+import { HTTPException } from "../src/exceptions.ts";
+import {
+  createExecutionContext,
+  PendingWork,
+  type ServeOptions,
+  type ServerHandle,
+} from "../src/server/execution-context.ts";
+import type { Fetchable } from "../src/types.ts";
+import type {
+  AcceptOptions,
+  TransportEvents,
+  WebSocketMessage,
+  WebSocketTransport,
+} from "../src/websocket/transport.ts";
+
+export type { ServeOptions, ServerHandle };
+
+// The slice of Bun's API this adapter uses (no @types/bun needed).
+interface BunSocket {
+  data: BunTransport;
+  send(data: WebSocketMessage): number;
+  close(code?: number, reason?: string): void;
+}
+interface BunServer extends Pick<ServerHandle, "url" | "port" | "hostname"> {
+  upgrade(request: Request, options: { data: BunTransport; headers?: HeadersInit }): boolean;
+  /** Resolves once open connections (requests, streamed bodies, sockets) have ended. */
+  stop(closeActiveConnections?: boolean): Promise<void>;
+}
+declare const Bun: {
+  env: Record<string, string | undefined>;
+  serve(options: {
+    hostname: string;
+    port: number;
+    fetch(request: Request, server: BunServer): Promise<Response | undefined>;
+    websocket: {
+      idleTimeout: number;
+      open(ws: BunSocket): void;
+      message(ws: BunSocket, data: string | Uint8Array): void;
+      close(ws: BunSocket, code: number, reason: string): void;
+    };
+  }): BunServer;
+};
+
+/** One upgrade: `accept()` hands the request to Bun, which reports back through `ws.data`. */
+class BunTransport implements WebSocketTransport {
+  upgraded = false;
+  events: TransportEvents | undefined;
+  #socket: BunSocket | undefined;
+  #queued: WebSocketMessage[] = [];
+  /** Set once either side closes: later sends and closes do nothing. */
+  #closing: [code: number, reason: string] | undefined;
+
+  constructor(
+    readonly request: Request,
+    readonly server: BunServer,
+    readonly live: Set<BunTransport>,
+  ) {}
+
+  accept(options: AcceptOptions, events: TransportEvents): Response {
+    const headers = new Headers(options.headers);
+    if (options.subprotocol) headers.set("sec-websocket-protocol", options.subprotocol);
+    this.events = events;
+    // Bun checks the handshake headers; a malformed upgrade is the client's fault, not a 500.
+    if (!this.server.upgrade(this.request, { data: this, headers })) {
+      throw new HTTPException(400, "invalid WebSocket upgrade request");
+    }
+    this.upgraded = true;
+    // Bun never sees this: the adapter's fetch returns undefined for an upgraded request.
+    return new Response(null, { status: 101, headers });
+  }
+
+  send(data: WebSocketMessage): void {
+    if (this.#closing) return;
+    if (this.#socket) this.#socket.send(data);
+    else this.#queued.push(data);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#closing) return;
+    this.#closing = [code, reason];
+    this.#socket?.close(code, reason);
+  }
+
+  opened(socket: BunSocket): void {
+    this.#socket = socket;
+    this.live.add(this);
+    for (const data of this.#queued.splice(0)) socket.send(data);
+    if (this.#closing) socket.close(...this.#closing);
+  }
+
+  /** The client closed, or the close we started completed; Bun answers a client's close frame. */
+  closed(code: number, reason: string): void {
+    this.#closing ??= [code, reason];
+    this.live.delete(this);
+    this.events?.close(code, reason);
+  }
+}
+
+/** Serves `app` with `Bun.serve`; resolves once it listens. Stop it with `close()`. */
+export async function serve(app: Fetchable, options: ServeOptions = {}): Promise<ServerHandle> {
+  const work = new PendingWork(options.onError);
+  const sockets = new Set<BunTransport>();
+  const server = Bun.serve({
+    hostname: options.hostname ?? "127.0.0.1",
+    port: options.port ?? 8000,
+    async fetch(request, bunServer) {
+      let transport: BunTransport | undefined;
+      const upgrader = () => (transport ??= new BunTransport(request, bunServer, sockets));
+      const executionCtx = createExecutionContext(work, upgrader);
+      const response = await app.fetch(request, options.env, executionCtx);
+      // An accepted upgrade already belongs to Bun, which expects undefined here.
+      return transport?.upgraded ? undefined : response;
+    },
+    websocket: {
+      idleTimeout: 0, // sessions have their own idleTimeout; Bun's default (120 s) would cut them
+      open: (ws) => ws.data.opened(ws),
+      // Binary arrives as a Buffer: copy it into a plain Uint8Array, as other runtimes give.
+      message: (ws, data) =>
+        ws.data.events?.message(typeof data === "string" ? data : new Uint8Array(data)),
+      close: (ws, code, reason) => ws.data.closed(code, reason),
+    },
+  });
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= shutdown(server, sockets, work, options.shutdownTimeout ?? 10_000));
+  if (options.signal?.aborted) await close();
+  options.signal?.addEventListener("abort", () => void close(), { once: true });
+  return { url: server.url, port: server.port, hostname: server.hostname, close };
+}
+
+// 1. Stop accepting. 2. Tell WebSocket clients we are going away. 3. Wait for requests,
+//    streamed bodies, sockets (Bun's stop) and background work, up to `timeout`. 4. Cut the rest.
+async function shutdown(
+  server: BunServer,
+  sockets: Set<BunTransport>,
+  work: PendingWork,
+  timeout: number,
+): Promise<void> {
+  work.track(server.stop());
+  for (const socket of sockets) socket.close(1001, "going away");
+  if (!(await work.drain(timeout))) await server.stop(true);
+}
+
+/** Settings from the process environment (`Bun.env`), with strict casts. */
+export function config(): Config {
+  return new Config((key) => Bun.env[key]);
+}

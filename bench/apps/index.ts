@@ -1,0 +1,23 @@
+import { createBareApp } from "./bare.ts";
+import { createEdgeletteApp } from "./edgelette.ts";
+import { createHonoApp } from "./hono.ts";
+
+/** What the runners call: every app is a fetch handler. */
+export interface FetchApp {
+  fetch(request: Request): Response | Promise<Response>;
+}
+
+/** `bare2` is a second copy of `bare`, the noise control: bare2/bare should be 1. */
+export const APP_NAMES = ["bare", "hono", "edgelette", "bare2"] as const;
+export type AppName = (typeof APP_NAMES)[number];
+
+export function isAppName(name: unknown): name is AppName {
+  return APP_NAMES.includes(name as AppName);
+}
+
+/** A fresh app; WebSocket support is the servers' business (see bench/servers). */
+export function createApp(name: AppName): FetchApp {
+  if (name === "hono") return createHonoApp();
+  if (name === "edgelette") return createEdgeletteApp();
+  return createBareApp();
+}

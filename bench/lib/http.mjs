@@ -1,0 +1,109 @@
+/**
+ * The HTTP phase for one runtime: one server process per app on 127.0.0.1,
+ * every response checked with fetch (and the echo with ws), then wrk rounds
+ * with the apps interleaved and their order rotated, then the echo rounds.
+ */
+
+import { startServer } from "./processes.mjs";
+import { HTTP_SCENARIOS, MIXED_PROBES, mismatch, WEBSOCKET_PATH } from "./scenarios.mjs";
+import { runWrk } from "./wrk.mjs";
+import { echoProblem, echoRate } from "./ws-echo.mjs";
+
+const APPS = ["bare", "hono", "edgelette", "bare2"];
+
+function rotate(list, by) {
+  const shift = by % list.length;
+  return [...list.slice(shift), ...list.slice(0, shift)];
+}
+
+/** Appends a round's cost; `costs[key]` holds one entry per round. */
+function record(costs, key, cost) {
+  costs[key] ??= [];
+  costs[key].push(cost);
+}
+
+function wsUrl(server) {
+  return server.wsPort ? `ws://127.0.0.1:${server.wsPort}${WEBSOCKET_PATH}` : undefined;
+}
+
+async function checkProbe(server, probe) {
+  const init = { method: probe.method, signal: AbortSignal.timeout(5000) };
+  if (probe.body)
+    Object.assign(init, { body: probe.body, headers: { "content-type": probe.contentType } });
+  try {
+    const response = await fetch(server.origin + probe.path, init);
+    const body = await response.text();
+    return mismatch(probe, response.status, response.headers.get("content-type"), body);
+  } catch (error) {
+    return `${probe.label}: ${error.message}`;
+  }
+}
+
+/** Every HTTP check and the echo, for every server; the list of failures. */
+async function checkServers(servers) {
+  const failures = [];
+  for (const server of servers) {
+    for (const probe of MIXED_PROBES) {
+      const problem = await checkProbe(server, probe);
+      if (problem) failures.push(`${server.app}: ${problem}`);
+    }
+    const url = wsUrl(server);
+    const problem = url && (await echoProblem(url));
+    if (problem) failures.push(`${server.app}: S6 ${problem}`);
+  }
+  return failures;
+}
+
+/** Seconds per request (1 / throughput), so that every ratio reads "above 1 = slower". */
+async function timeHttp(runtime, servers, { rounds, seconds, warmupSeconds, connections }) {
+  for (const server of servers) {
+    const name = `${runtime}-${server.app}-warmup`;
+    await runWrk(server.origin, MIXED_PROBES, { seconds: warmupSeconds, connections, name });
+  }
+  const costs = Object.fromEntries(HTTP_SCENARIOS.map(({ id }) => [id, {}]));
+  for (let round = 0; round < rounds; round++) {
+    for (const { id, timed } of HTTP_SCENARIOS) {
+      for (const server of rotate(servers, round)) {
+        const name = `${runtime}-${server.app}-${id}`;
+        const rate = await runWrk(server.origin, [timed], { seconds, connections, name });
+        record(costs[id], server.app, 1 / rate);
+      }
+    }
+  }
+  return costs;
+}
+
+async function timeEcho(servers, { rounds, seconds, connections }) {
+  const echoing = servers.filter(wsUrl);
+  const costs = {};
+  for (let round = 0; round < rounds; round++) {
+    for (const server of rotate(echoing, round)) {
+      const rate = await echoRate(wsUrl(server), { connections, seconds });
+      record(costs, server.app, 1 / rate);
+    }
+  }
+  return costs;
+}
+
+/** Checks (and, unless smoke, times) every app on `runtime` over HTTP; never throws. */
+export async function http(runtime, options) {
+  const started = await Promise.allSettled(APPS.map((app) => startServer(runtime, app)));
+  const servers = started.filter((each) => each.status === "fulfilled").map((each) => each.value);
+  const result = {
+    failures: started
+      .filter((each) => each.status === "rejected")
+      .map((each) => each.reason.message),
+  };
+  result.noEcho = servers.filter((server) => !wsUrl(server)).map((server) => server.app);
+  try {
+    result.failures.push(...(await checkServers(servers)));
+    if (!options.timed || result.failures.length > 0) return result;
+    result.costs = await timeHttp(runtime, servers, options.http);
+    result.costs.S6 = await timeEcho(servers, options.websocket);
+  } catch (error) {
+    result.failures.push(error.message);
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+  }
+  return result;
+}

@@ -1,0 +1,55 @@
+/**
+ * The in-process phases: bench/inprocess.ts run on each runtime, and the
+ * memory run (one process per app, so one app's heap never counts for another).
+ */
+import { runScript } from "./processes.mjs";
+
+const MEMORY_APPS = ["bare", "hono", "edgelette"];
+
+/** Checks (smoke) or times every app × scenario on `runtime`; never throws. */
+export async function inProcess(runtime, options) {
+  try {
+    if (!options.timed) {
+      const { failures } = await runScript(
+        runtime,
+        "inprocess",
+        { mode: "check" },
+        { timeoutMs: 60_000 },
+      );
+      return { failures };
+    }
+    const config = { mode: "time", ...options.inprocess };
+    const { failures, samples } = await runScript(runtime, "inprocess", config, {
+      timeoutMs: 300_000,
+    });
+    return { failures, costs: samples };
+  } catch (error) {
+    return { failures: [`in-process run failed: ${error.message}`] };
+  }
+}
+
+async function memoryOf(runtime, app, { small, large }) {
+  const config = { mode: "memory", app, small, large };
+  try {
+    return await runScript(runtime, "inprocess", config, { timeoutMs: 240_000, gc: true });
+  } catch (error) {
+    return { error: error.message.split("\n").slice(0, 3).join(" ") };
+  }
+}
+
+/**
+ * Heap after `small` and after `large` mixed requests, per runtime and app.
+ * Two processes at a time: nothing here is timed, and the machine has two cores.
+ */
+export async function memory(runtimes, options) {
+  const jobs = runtimes.flatMap((runtime) => MEMORY_APPS.map((app) => ({ runtime, app })));
+  const results = {};
+  const worker = async () => {
+    for (let job = jobs.shift(); job; job = jobs.shift()) {
+      results[job.runtime] ??= {};
+      results[job.runtime][job.app] = await memoryOf(job.runtime, job.app, options.memory);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return results;
+}

@@ -1,0 +1,61 @@
+/** Command-line options and the presets they pick. */
+
+const PRESETS = {
+  // Correctness only: every app × scenario × runtime answers as expected.
+  smoke: { timed: false },
+  // For developing the harness: every phase, short (about 2 minutes). One
+  // HTTP round: wrk counts whole seconds, and 3 runtimes × 24 runs add up.
+  quick: {
+    timed: true,
+    inprocess: { rounds: 3, sampleMs: 50, warmupMs: 50 },
+    memory: { small: 10_000, large: 100_000 },
+    http: { rounds: 1, seconds: 1, warmupSeconds: 1, connections: 32 },
+    websocket: { rounds: 1, seconds: 1, connections: 8 },
+  },
+  // The real run (about 10 minutes on 2 cores).
+  full: {
+    timed: true,
+    inprocess: { rounds: 7, sampleMs: 150, warmupMs: 200 },
+    memory: { small: 10_000, large: 1_000_000 },
+    http: { rounds: 3, seconds: 1, warmupSeconds: 2, connections: 32 },
+    websocket: { rounds: 3, seconds: 1, connections: 8 },
+  },
+};
+
+const ALL_RUNTIMES = ["node", "deno", "bun"];
+const ALL_PHASES = ["inprocess", "memory", "http"];
+
+function listOption(args, name, allowed) {
+  const given = args.find((arg) => arg.startsWith(`--${name}=`));
+  if (given === undefined) return allowed;
+  const values = given.slice(name.length + 3).split(",");
+  const unknown = values.filter((value) => !allowed.includes(value));
+  if (unknown.length > 0) {
+    throw new Error(`--${name}: unknown ${unknown.join(", ")}; choose from ${allowed.join(", ")}`);
+  }
+  return values;
+}
+
+export const USAGE = `npm run bench [-- options]
+  (none)        the full run (about 10 minutes); writes docs/BENCHMARKS.md
+  --smoke       correctness only (about 20 s): every app × scenario × runtime, in process and over HTTP
+  --quick       every phase, short, for developing the harness (numbers not for quoting)
+  --runtimes=node,deno,bun    --phases=inprocess,memory,http    --no-write (print only)`;
+
+export function parseOptions(args) {
+  const known = /^--(smoke|quick|no-write|help|runtimes=.*|phases=.*)$/;
+  const bad = args.find((arg) => !known.test(arg));
+  if (bad !== undefined) throw new Error(`unknown option ${bad}\n${USAGE}`);
+  if (args.includes("--smoke") && args.includes("--quick")) {
+    throw new Error("--smoke and --quick exclude each other");
+  }
+  const mode = args.includes("--smoke") ? "smoke" : args.includes("--quick") ? "quick" : "full";
+  return {
+    mode,
+    help: args.includes("--help"),
+    ...PRESETS[mode],
+    runtimes: listOption(args, "runtimes", ALL_RUNTIMES),
+    phases: listOption(args, "phases", ALL_PHASES),
+    write: mode !== "smoke" && !args.includes("--no-write"),
+  };
+}

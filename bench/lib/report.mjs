@@ -1,0 +1,174 @@
+/**
+ * The tables: printed, and written to docs/BENCHMARKS.md with the machine,
+ * the versions and the date. Ratios only: absolute numbers drift here.
+ */
+import { COMPARISONS, compare } from "./stats.mjs";
+
+const HEADER = `# Benchmarks
+
+\`npm run bench\` runs everything (about 10 minutes on 2 cores) and rewrites this file.
+\`npm run bench -- --smoke\` (about 20 s) only checks that every app answers every scenario
+correctly on every runtime, in process and over HTTP (for CI). \`--quick\` is a short run for
+working on the harness; its numbers are not for quoting. Narrow a run with
+\`--runtimes=node,deno,bun\` and \`--phases=inprocess,memory,http\`; \`--no-write\` only prints.
+The code is in \`bench/\`: the three apps in \`bench/apps/\`, the scenarios in \`bench/scenarios.ts\`.
+
+Three apps with the same observable behaviour: **bare** (a hand-written \`fetch\` with a switch,
+throwing and catching an \`Error\` subclass), **hono** (\`app.notFound\`, \`app.onError\`, Hono's
+\`HTTPException\`) and **edgelette** (a JSON 404 handler, a JSON handler for the
+\`HTTPException\` class, a JSON 500 handler). **bare2** is a second copy of bare: the noise control.
+
+| | scenario |
+| --- | --- |
+| S1 | \`GET /\` → text |
+| S2 | \`GET /users/42\` → JSON (path parameter) |
+| S3 | \`GET /missing\` → custom JSON 404 |
+| S4 | \`GET /admin\` → \`HTTPException(403)\` → JSON handler |
+| S5 | \`GET /boom\` → thrown \`Error\` → JSON 500 |
+| S6 | WebSocket echo round trip (over the network only) |
+| S7 | \`POST /users\` with a JSON body, read and validated (422 and 400 checked, 201 timed) |
+
+**How to read a cell.** \`1.12 (1.05–1.20)\` is a cost ratio: the first app's time per request
+over the second's, taken within one round (both measured back to back), then the median over the
+rounds, with the lowest and highest round in brackets. Above 1, the first app is slower. Over
+HTTP the cost is 1 / throughput, so throughput ratios are the inverse (0.95 of bare's throughput
+is a cost ratio of 1.053). When \`bare2/bare\` is far from 1, the run was noisy: read the other
+columns with that margin.`;
+
+function cell(ratio) {
+  if (!ratio) return "n/a";
+  return `${ratio.median.toFixed(2)} (${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})`;
+}
+
+function ratioTable(rows) {
+  const head = `| runtime | scenario | ${COMPARISONS.map(([a, b]) => `${a}/${b}`).join(" | ")} |`;
+  const rule = `| --- | --- | ${COMPARISONS.map(() => "---").join(" | ")} |`;
+  const body = rows.map(
+    ({ runtime, id, costs }) => `| ${runtime} | ${id} | ${compare(costs).map(cell).join(" | ")} |`,
+  );
+  return [head, rule, ...body].join("\n");
+}
+
+function rowsOf(results, phase) {
+  return Object.entries(results.runtimes).flatMap(([runtime, phases]) =>
+    Object.entries(phases[phase]?.costs ?? {}).map(([id, costs]) => ({ runtime, id, costs })),
+  );
+}
+
+function megabytes(bytes) {
+  return `${(bytes / 2 ** 20).toFixed(1)} MB`;
+}
+
+function memoryTable(memory) {
+  const rows = Object.entries(memory ?? {}).flatMap(([runtime, apps]) =>
+    Object.entries(apps).map(([app, m]) => {
+      if (m.error) return `| ${runtime} | ${app} | failed: ${m.error} | | | |`;
+      const growth = m.afterLarge.heap - m.afterSmall.heap;
+      const sign = growth >= 0 ? "+" : "";
+      return `| ${runtime} | ${app} | ${megabytes(m.afterSmall.heap)} | ${megabytes(m.afterLarge.heap)} | ${sign}${megabytes(growth)} | ${megabytes(m.afterLarge.rss)} |`;
+    }),
+  );
+  if (rows.length === 0) return "Not run.";
+  const first = Object.values(Object.values(memory)[0])[0];
+  const [small, large] = [first?.small ?? "?", first?.large ?? "?"].map((n) =>
+    n.toLocaleString("en"),
+  );
+  return [
+    `Heap used after a forced GC, after ${small} and after ${large} mixed requests in process (every check of S1–S5 and S7 in turn, back to the event loop every 1,000), one process per app. A leak shows as growth. Bun reports JavaScriptCore's heap, which is not comparable with V8's; RSS includes memory the allocator keeps.`,
+    "",
+    `| runtime | app | heap after ${small} | heap after ${large} | growth | RSS after ${large} |`,
+    "| --- | --- | --- | --- | --- | --- |",
+    ...rows,
+  ].join("\n");
+}
+
+/** The targets of issue 6, each with what this run measured. */
+function targets(results) {
+  const lines = [];
+  const add = (target, runtime, ratio, limit) => {
+    if (!ratio) return lines.push(`| ${target} | ${runtime} | n/a | not measured |`);
+    lines.push(
+      `| ${target} | ${runtime} | ${ratio.median.toFixed(2)} | ${ratio.median <= limit ? "met" : "missed"} |`,
+    );
+  };
+  for (const { runtime, id, costs } of rowsOf(results, "inprocess")) {
+    const [edgelette, hono] = compare(costs);
+    add(
+      `in process ${id}: edgelette/bare ≤ hono/bare (${hono ? hono.median.toFixed(2) : "n/a"})`,
+      runtime,
+      edgelette,
+      hono?.median ?? Number.NaN,
+    );
+  }
+  const bun = results.runtimes.bun?.inprocess?.costs;
+  for (const [id, limit] of [
+    ["S1", 1.15],
+    ["S4", 1.3],
+    ["S5", 1.3],
+  ]) {
+    add(
+      `in process ${id}: edgelette/bare ≤ ${limit}`,
+      "bun",
+      bun?.[id] && compare(bun[id])[0],
+      limit,
+    );
+  }
+  for (const [runtime, phases] of Object.entries(results.runtimes)) {
+    const s1 = phases.http?.costs?.S1;
+    add("HTTP S1: edgelette/hono ≤ 1 (throughput ≥ Hono's)", runtime, s1 && compare(s1)[2], 1);
+    add("HTTP S1: edgelette/bare ≤ 1.053 (≥ 95% of bare)", runtime, s1 && compare(s1)[0], 1 / 0.95);
+  }
+  return ["| target | runtime | median | |", "| --- | --- | --- | --- |", ...lines].join("\n");
+}
+
+function failures(results) {
+  const lines = [];
+  for (const [runtime, phases] of Object.entries(results.runtimes)) {
+    for (const [phase, result] of Object.entries(phases)) {
+      for (const failure of result?.failures ?? [])
+        lines.push(`- ${runtime} ${phase}: ${failure.split("\n")[0]}`);
+      if (result?.noEcho?.length)
+        lines.push(
+          `- ${runtime} ${phase}: no WebSocket echo for ${result.noEcho.join(", ")} on this runtime (S6 n/a)`,
+        );
+    }
+  }
+  return lines.length ? lines.join("\n") : "None.";
+}
+
+function runSection(results) {
+  const { machine, options } = results;
+  const versions = Object.entries(machine.versions)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(", ");
+  return [
+    "## This run",
+    "",
+    `- date: ${machine.date}; mode: **${options.mode}**; took ${results.seconds} s`,
+    `- machine: ${machine.cpu}, ${machine.memory}, ${machine.os}; load average at start ${machine.loadAtStart}`,
+    `- versions: ${versions}`,
+    `- in process: ${JSON.stringify(options.inprocess)}; HTTP: ${JSON.stringify(options.http)}; S6: ${JSON.stringify(options.websocket)}`,
+  ].join("\n");
+}
+
+export function renderReport(results) {
+  return [
+    HEADER,
+    runSection(results),
+    "## Targets (for information)",
+    targets(results),
+    "## In process: `await (await app.fetch(request)).text()`",
+    ratioTable(rowsOf(results, "inprocess")),
+    "## HTTP on 127.0.0.1: wrk (S1–S5, S7) and a `ws` echo client (S6)",
+    ratioTable(rowsOf(results, "http")),
+    "## Memory",
+    memoryTable(results.memory),
+    "## Failures and gaps",
+    failures(results),
+    "",
+  ].join("\n\n");
+}
+
+export function renderSmoke(results) {
+  return ["Smoke check (correctness only):", failures(results)].join("\n");
+}

@@ -1,0 +1,196 @@
+// edgelette/node WebSockets: what the `ws` transport itself owes, seen by
+// the `ws` client. The shared behaviour suite runs in websocket-suite.test.ts.
+import assert from "node:assert/strict";
+import { connect as connectTcp } from "node:net";
+import { afterAll, describe, it } from "vitest";
+import { serve } from "../../../adapters/node.ts";
+import {
+  App,
+  HTTPException,
+  WebSocketDisconnect,
+  WebSocketException,
+  WebSocketRoute,
+  type WebSocketSession,
+} from "../../../src/index.ts";
+import type { ClientSocket } from "../../suite/ws-client.ts";
+import { connect, requestUpgrade, wsUrl } from "./ws-target.ts";
+
+/** What endpoints saw, for the assertions a client cannot make. */
+const seen: Record<string, unknown> = {};
+
+async function refuse(ws: WebSocketSession) {
+  const how = new URL(ws.request.url).searchParams.get("how");
+  if (how === "http") throw new HTTPException(403, "no entry", { "x-denied": "yes" });
+  throw new WebSocketException(4003, "not before accept");
+}
+
+async function echoThenClose(ws: WebSocketSession) {
+  ws.accept({ subprotocol: ws.subprotocols.at(-1), headers: { "x-accepted": "yes" } });
+  ws.sendText("sent before the handshake finished");
+  for await (const message of ws) {
+    if (message === "close please") return ws.close(4001, "closing after accept");
+    if (typeof message === "string") ws.sendText(`echo ${message}`);
+    else {
+      seen.binaryPrototype = Object.getPrototypeOf(message) === Uint8Array.prototype;
+      ws.sendBytes(message);
+    }
+  }
+}
+
+/** Records how the client left: the endpoint's receive rejects with its code and reason. */
+async function recordDisconnect(ws: WebSocketSession) {
+  const key = new URL(ws.request.url).searchParams.get("key") ?? "";
+  if (new URL(ws.request.url).searchParams.has("late")) {
+    // Accept only after the client has gone: the session must still learn it left.
+    const { signal } = ws.request;
+    if (!signal.aborted) await new Promise((resolve) => signal.addEventListener("abort", resolve));
+  }
+  ws.accept();
+  try {
+    await ws.receiveText();
+  } catch (error) {
+    const { code, reason } = error as WebSocketDisconnect;
+    seen[key] = { disconnect: error instanceof WebSocketDisconnect, code, reason };
+  }
+}
+
+const app = new App({
+  routes: [
+    new WebSocketRoute("/refuse", refuse),
+    new WebSocketRoute("/echo", echoThenClose),
+    new WebSocketRoute("/record", recordDisconnect),
+  ],
+  onError: (error) => {
+    seen.reported = error;
+  },
+});
+
+const server = await serve(app, { port: 0 });
+afterAll(() => server.close());
+const url = (path: string) => wsUrl(server.url, path);
+
+async function nextEvent(socket: ClientSocket) {
+  return socket.next();
+}
+
+/** Polls what an endpoint recorded: it lands just after the client sees the close. */
+async function recorded(key: string): Promise<unknown> {
+  for (let attempt = 0; attempt < 100 && !(key in seen); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return seen[key];
+}
+
+describe("edgelette/node WebSockets", () => {
+  it("S-WS-2: a WebSocketException before accept reaches the client as its close code", async () => {
+    const socket = await connect(url("/refuse"));
+    assert.deepEqual(await nextEvent(socket), {
+      kind: "close",
+      code: 4003,
+      reason: "not before accept",
+    });
+  });
+
+  it("S-WS-3: an HTTPException before accept is an HTTP denial with status, headers, body", async () => {
+    const denial = await requestUpgrade(url("/refuse?how=http"));
+    assert.equal(denial.status, 403);
+    assert.equal(denial.headers.get("x-denied"), "yes");
+    assert.equal(denial.body, "no entry");
+  });
+
+  it("S-WS-5: no WebSocket route is a 404 denial", async () => {
+    const denial = await requestUpgrade(url("/nowhere"));
+    assert.equal(denial.status, 404);
+    assert.equal(denial.body, "Not Found");
+  });
+
+  it("S-WS-1: sends queued before the 101, subprotocol and headers in the handshake, echo", async () => {
+    const socket = await connect(url("/echo"), ["one", "two"]);
+    assert.equal(socket.protocol, "two");
+    assert.equal(socket.headers?.get("x-accepted"), "yes");
+    assert.deepEqual(await nextEvent(socket), {
+      kind: "message",
+      data: "sent before the handshake finished",
+    });
+    socket.send("hi");
+    assert.deepEqual(await nextEvent(socket), { kind: "message", data: "echo hi" });
+    socket.send(new Uint8Array([0, 1, 255]));
+    assert.deepEqual(await nextEvent(socket), {
+      kind: "message",
+      data: new Uint8Array([0, 1, 255]),
+    });
+    assert.equal(seen.binaryPrototype, true, "the session gets a plain Uint8Array, not a Buffer");
+    socket.close();
+  });
+
+  it("S-WS-2: a server close after accept delivers its code and reason", async () => {
+    const socket = await connect(url("/echo"));
+    await nextEvent(socket);
+    socket.send("close please");
+    assert.deepEqual(await nextEvent(socket), {
+      kind: "close",
+      code: 4001,
+      reason: "closing after accept",
+    });
+  });
+
+  it("S-WS-6: a client close reaches the endpoint, and the server reciprocates it", async () => {
+    const socket = await connect(url("/record?key=client-close"));
+    socket.close(4321, "client leaves");
+    assert.deepEqual(await nextEvent(socket), {
+      kind: "close",
+      code: 4321,
+      reason: "client leaves",
+    });
+    assert.deepEqual(await recorded("client-close"), {
+      disconnect: true,
+      code: 4321,
+      reason: "client leaves",
+    });
+  });
+
+  it("a client that leaves before the endpoint accepts is a 1006 disconnect", async () => {
+    const tcp = connectTcp(server.port, "127.0.0.1", () => {
+      tcp.write(
+        "GET /record?key=gone&late HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n" +
+          "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n" +
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+      );
+      setTimeout(() => tcp.destroy(), 20);
+    });
+    assert.deepEqual(await recorded("gone"), { disconnect: true, code: 1006, reason: "" });
+  });
+
+  it("a handshake ws refuses (no Sec-WebSocket-Key) is a 400, and the endpoint sees 1006", async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      let received = "";
+      const tcp = connectTcp(server.port, "127.0.0.1", () => {
+        tcp.write(
+          "GET /record?key=bad-handshake HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n" +
+            "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        );
+      });
+      tcp.setEncoding("latin1");
+      tcp.on("data", (chunk: string) => {
+        received += chunk;
+      });
+      tcp.once("close", () => resolve(received));
+      tcp.once("error", reject);
+    });
+    assert.match(answer, /^HTTP\/1\.1 400 /);
+    assert.deepEqual(await recorded("bad-handshake"), { disconnect: true, code: 1006, reason: "" });
+  });
+
+  it("close() closes open sockets with 1001 going away and resolves", async () => {
+    const own = await serve(app, { port: 0 });
+    const socket = await connect(wsUrl(own.url, "/record?key=shutdown"));
+    await new Promise((resolve) => setTimeout(resolve, 10)); // the endpoint is receiving
+    await own.close();
+    assert.deepEqual(await nextEvent(socket), { kind: "close", code: 1001, reason: "going away" });
+    assert.deepEqual(await recorded("shutdown"), {
+      disconnect: true,
+      code: 1001,
+      reason: "going away",
+    });
+  });
+});

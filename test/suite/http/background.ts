@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import { App } from "../../../src/app.ts";
+import { PlainTextResponse } from "../../../src/responses.ts";
+import { Route } from "../../../src/routing/route.ts";
+import type { Context } from "../../../src/types.ts";
+import type { SuiteApi } from "../api.ts";
+import { handlerSpy, quietClient, reportSpy } from "./support.ts";
+
+/** An execution context like a runtime's: it keeps what `waitUntil` is given. */
+function executionContext() {
+  const pending: Promise<unknown>[] = [];
+  return { pending, ctx: { waitUntil: (promise: Promise<unknown>) => pending.push(promise) } };
+}
+
+function backgroundApp(events: string[]) {
+  const spy = reportSpy();
+  const errorHandler = handlerSpy(
+    () => new PlainTextResponse("from the 500 handler", { status: 500 }),
+  );
+  const failure = new Error("background task failed");
+  const rejection = new Error("waitUntil promise rejected");
+  const record = (name: string) => () => {
+    events.push(name);
+  };
+  const app = new App({
+    routes: [
+      new Route("/tasks", () => {
+        events.push("endpoint");
+        return new PlainTextResponse("done", {
+          background: [record("first"), async () => record("second")()],
+        });
+      }),
+      new Route("/single", () => new PlainTextResponse("done", { background: record("single") })),
+      new Route(
+        "/failing",
+        () =>
+          new PlainTextResponse("done", {
+            background: [
+              record("before"),
+              () => {
+                throw failure;
+              },
+              record("after"),
+            ],
+          }),
+      ),
+      new Route("/wait-until", (_request: Request, ctx: Context) => {
+        ctx.waitUntil(Promise.resolve().then(record("waited")));
+        return new PlainTextResponse("done");
+      }),
+      new Route("/wait-until-fails", (_request: Request, ctx: Context) => {
+        ctx.waitUntil(Promise.reject(rejection));
+        return new PlainTextResponse("done");
+      }),
+    ],
+    exceptionHandlers: [[Error, errorHandler.handler]],
+    onError: spy.onError,
+  });
+  return { app, spy, errorHandler, failure, rejection, client: quietClient(app) };
+}
+
+export function backgroundSuite({ describe, it }: SuiteApi): void {
+  describe("background work", () => {
+    it("S-BG-1: background tasks run in order, after the response is handed over", async () => {
+      const events: string[] = [];
+      const { app } = backgroundApp(events);
+      const { pending, ctx } = executionContext();
+      const response = await app.fetch(new Request("http://testserver/tasks"), {}, ctx);
+      assert.equal(await response.text(), "done");
+      assert.deepEqual(events, ["endpoint"], "no task ran before the response was returned");
+      assert.equal(pending.length, 1, "the tasks were handed to executionCtx.waitUntil");
+      await Promise.all(pending);
+      assert.deepEqual(events, ["endpoint", "first", "second"]);
+    });
+
+    it("S-BG-1: a single task is accepted as well as a list", async () => {
+      const events: string[] = [];
+      const response = await backgroundApp(events).client.get("/single");
+      assert.equal(response.status, 200);
+      assert.deepEqual(events, ["single"]);
+    });
+
+    it("S-BG-1: ctx.waitUntil hands work to the runtime's executionCtx.waitUntil", async () => {
+      const events: string[] = [];
+      const { app } = backgroundApp(events);
+      const { pending, ctx } = executionContext();
+      const response = await app.fetch(new Request("http://testserver/wait-until"), {}, ctx);
+      assert.equal(response.status, 200);
+      assert.equal(pending.length, 1);
+      await Promise.all(pending);
+      assert.deepEqual(events, ["waited"]);
+    });
+
+    it("S-BG-2: a failing task is reported, shown to the 500 handler, and stops the list", async () => {
+      const events: string[] = [];
+      const { client, spy, errorHandler, failure } = backgroundApp(events);
+      const response = await client.get("/failing");
+      // The response was already sent: the 500 handler's answer is discarded.
+      assert.equal(response.status, 200);
+      assert.equal(await response.text(), "done");
+      assert.deepEqual(events, ["before"], "the task after the failing one did not run");
+      assert.deepEqual(spy.errors, [failure]);
+      assert.equal(errorHandler.calls.length, 1);
+      assert.equal(errorHandler.calls[0]?.exc, failure);
+    });
+
+    it("S-BG-2: a failing ctx.waitUntil promise is reported and shown to the 500 handler", async () => {
+      const { client, spy, errorHandler, rejection } = backgroundApp([]);
+      const response = await client.get("/wait-until-fails");
+      assert.equal(response.status, 200);
+      assert.equal(await response.text(), "done");
+      assert.deepEqual(spy.errors, [rejection]);
+      assert.equal(errorHandler.calls[0]?.exc, rejection);
+    });
+
+    it("S-BG-2: the promise handed to the runtime never rejects, even when a task fails", async () => {
+      const { app, spy } = backgroundApp([]);
+      for (const path of ["/failing", "/wait-until-fails"]) {
+        const { pending, ctx } = executionContext();
+        await app.fetch(new Request(`http://testserver${path}`), {}, ctx);
+        const outcomes = await Promise.allSettled(pending);
+        assert.ok(outcomes.length > 0);
+        for (const outcome of outcomes) assert.equal(outcome.status, "fulfilled", path);
+      }
+      assert.equal(spy.errors.length, 2);
+    });
+  });
+}

@@ -1,0 +1,309 @@
+import assert from "node:assert/strict";
+import { App } from "../../../src/app.ts";
+import { HTTPException } from "../../../src/exceptions.ts";
+import { PlainTextResponse } from "../../../src/responses.ts";
+import { Mount, Route } from "../../../src/routing/route.ts";
+import { Router } from "../../../src/routing/router.ts";
+import type { Middleware } from "../../../src/types.ts";
+import type { SuiteApi } from "../api.ts";
+import { handlerSpy, quietClient, reportSpy } from "./support.ts";
+
+const hello = () => new PlainTextResponse("hello");
+const boom = () => {
+  throw new Error("boom");
+};
+const notFound = () => {
+  throw new HTTPException(404);
+};
+const serverErrorException = () => {
+  throw new HTTPException(500, "handled 500");
+};
+const THROWN_VALUES: Array<[string, unknown]> = [
+  ["a string", "a thrown string"],
+  ["an object", { code: "E_OBJECT" }],
+  ["undefined", undefined],
+];
+
+/** Records `name:in` / `name:out` around the next layer. */
+function tracing(name: string, trace: string[]): Middleware {
+  return (next) => async (request, ctx) => {
+    trace.push(`${name}:in`);
+    const response = await next(request, ctx);
+    trace.push(`${name}:out ${response.status}`);
+    return response;
+  };
+}
+
+/** Records what reaches it from inside: a response, or an exception (then re-thrown). */
+function observing(seen: unknown[]): Middleware {
+  return (next) => async (request, ctx) => {
+    try {
+      const response = await next(request, ctx);
+      seen.push(response.status);
+      return response;
+    } catch (error) {
+      seen.push(error);
+      throw error;
+    }
+  };
+}
+
+const addCors: Middleware = (next) => async (request, ctx) => {
+  const response = await next(request, ctx);
+  const headers = new Headers(response.headers);
+  headers.set("access-control-allow-origin", "*");
+  return new Response(response.body, { status: response.status, headers });
+};
+
+function requireAuth(): Middleware {
+  return (next) => async (request, ctx) => {
+    if (!request.headers.has("authorization")) {
+      throw new HTTPException(401, "log in first", { "www-authenticate": "Bearer" });
+    }
+    return next(request, ctx);
+  };
+}
+
+export function layersSuite({ describe, it }: SuiteApi): void {
+  describe("layers", () => {
+    it("S-LAY-1: the first middleware listed is outermost, around the exception layer", async () => {
+      const trace: string[] = [];
+      const app = new App({
+        routes: [new Route("/", hello), new Route("/missing", notFound)],
+        middleware: [tracing("first", trace), tracing("second", trace)],
+      });
+      const client = quietClient(app);
+      await client.get("/");
+      assert.deepEqual(trace, ["first:in", "second:in", "second:out 200", "first:out 200"]);
+      trace.length = 0;
+      // ExceptionMiddleware sits inside user middleware: they see the 404 as a response.
+      await client.get("/missing");
+      assert.deepEqual(trace, ["first:in", "second:in", "second:out 404", "first:out 404"]);
+    });
+
+    it("S-LAY-1: ServerErrorMiddleware sits outside user middleware, which see the raw error", async () => {
+      const seen: unknown[] = [];
+      const spy = reportSpy();
+      const app = new App({
+        routes: [new Route("/boom", boom)],
+        middleware: [observing(seen)],
+        onError: spy.onError,
+      });
+      const response = await quietClient(app).get("/boom");
+      assert.equal(response.status, 500);
+      assert.equal(seen.length, 1);
+      assert.equal((seen[0] as Error).message, "boom");
+      assert.deepEqual(spy.errors, seen);
+    });
+
+    it("S-LAY-2: Error and 500 handlers act in the outer layer, after user middleware", async () => {
+      for (const key of [Error, 500] as const) {
+        const seen: unknown[] = [];
+        const app = new App({
+          routes: [new Route("/boom", boom)],
+          middleware: [observing(seen)],
+          exceptionHandlers: [[key, () => new PlainTextResponse("outer handler", { status: 503 })]],
+          onError: reportSpy().onError,
+        });
+        const response = await quietClient(app).get("/boom");
+        assert.equal(response.status, 503);
+        assert.equal(await response.text(), "outer handler");
+        assert.ok(seen[0] instanceof Error, `middleware saw the error, not a response (${key})`);
+      }
+    });
+
+    it("S-LAY-2: key 500 renders HTTPException(500) as a handled exception, not reported", async () => {
+      const seen: unknown[] = [];
+      const spy = reportSpy();
+      const app = new App({
+        routes: [new Route("/handled-500", serverErrorException)],
+        middleware: [observing(seen)],
+        exceptionHandlers: {
+          500: (_req, exc) => new PlainTextResponse(`500 handler: ${exc.detail}`, { status: 500 }),
+        },
+        onError: spy.onError,
+      });
+      const response = await quietClient(app).get("/handled-500");
+      assert.equal(response.status, 500);
+      assert.equal(await response.text(), "500 handler: handled 500");
+      assert.deepEqual(seen, [500], "the inner layer answered it");
+      assert.deepEqual(spy.errors, []);
+    });
+
+    it("S-LAY-2: with both 500 and Error registered, Error answers unhandled errors", async () => {
+      const app = new App({
+        routes: [new Route("/boom", boom)],
+        exceptionHandlers: [
+          [500, () => new PlainTextResponse("500 handler", { status: 500 })],
+          [Error, () => new PlainTextResponse("Error handler", { status: 500 })],
+        ],
+        onError: reportSpy().onError,
+      });
+      assert.equal(await (await quietClient(app).get("/boom")).text(), "Error handler");
+    });
+
+    it("S-LAY-3: try/catch around next() sees unhandled errors; a re-throw still gives a 500", async () => {
+      const caught: unknown[] = [];
+      const spy = reportSpy();
+      const logging: Middleware = (next) => async (request, ctx) => {
+        try {
+          return await next(request, ctx);
+        } catch (error) {
+          caught.push(error);
+          throw error;
+        }
+      };
+      const recovering: Middleware = (next) => async (request, ctx) => {
+        try {
+          return await next(request, ctx);
+        } catch {
+          return new PlainTextResponse("recovered", { status: 503 });
+        }
+      };
+      const logged = new App({
+        routes: [new Route("/boom", boom)],
+        middleware: [logging],
+        onError: spy.onError,
+      });
+      const response = await quietClient(logged).get("/boom");
+      assert.equal(response.status, 500);
+      assert.equal(caught.length, 1);
+      assert.deepEqual(spy.errors, caught);
+      const recovered = new App({ routes: [new Route("/boom", boom)], middleware: [recovering] });
+      const answer = await quietClient(recovered).get("/boom");
+      assert.equal(answer.status, 503);
+      assert.equal(await answer.text(), "recovered");
+    });
+
+    it("S-LAY-4: an HTTPException from middleware goes through the handler table", async () => {
+      const spy = reportSpy();
+      const app = new App({
+        routes: [new Route("/", hello)],
+        middleware: [requireAuth()],
+        exceptionHandlers: {
+          401: (_req, exc) =>
+            new PlainTextResponse(`custom: ${exc.detail}`, { status: 401, headers: exc.headers }),
+        },
+        onError: spy.onError,
+      });
+      const client = quietClient(app);
+      const denied = await client.get("/");
+      assert.equal(denied.status, 401);
+      assert.equal(await denied.text(), "custom: log in first");
+      assert.equal(denied.headers.get("www-authenticate"), "Bearer");
+      assert.deepEqual(spy.errors, []);
+      assert.equal((await client.get("/", { headers: { authorization: "Bearer t" } })).status, 200);
+    });
+
+    it("S-LAY-4: without a custom handler a middleware HTTPException gets the default response", async () => {
+      const app = new App({ routes: [new Route("/", hello)], middleware: [requireAuth()] });
+      const denied = await quietClient(app).get("/");
+      assert.equal(denied.status, 401);
+      assert.equal(await denied.text(), "log in first");
+    });
+
+    it("S-LAY-5: outerMiddleware decorates 500 responses too (CORS on an error)", async () => {
+      const app = new App({
+        routes: [new Route("/boom", boom), new Route("/", hello), new Route("/missing", notFound)],
+        outerMiddleware: [addCors],
+        onError: reportSpy().onError,
+      });
+      const client = quietClient(app);
+      for (const path of ["/boom", "/", "/missing", "/nowhere"]) {
+        const response = await client.get(path);
+        assert.equal(response.headers.get("access-control-allow-origin"), "*", path);
+      }
+      const failed = await client.get("/boom");
+      assert.equal(failed.status, 500);
+      assert.equal(await failed.text(), "Internal Server Error");
+    });
+
+    it("S-LAY-5: an error thrown by outerMiddleware itself is still a reported safe 500", async () => {
+      const spy = reportSpy();
+      const failing: Middleware = () => async () => {
+        throw new Error("outer failure");
+      };
+      const app = new App({
+        routes: [new Route("/", hello)],
+        outerMiddleware: [failing],
+        onError: spy.onError,
+      });
+      const response = await quietClient(app).get("/");
+      assert.equal(response.status, 500);
+      assert.equal(await response.text(), "Internal Server Error");
+      assert.equal(spy.errors.length, 1);
+    });
+
+    for (const [label, value] of THROWN_VALUES) {
+      it(`S-LAY-6: throwing ${label} is an unhandled error: 500, reported, Error handler called`, async () => {
+        const spy = reportSpy();
+        const errorHandler = handlerSpy(
+          () => new PlainTextResponse("Error handler", { status: 500 }),
+        );
+        const endpoint = () => {
+          throw value;
+        };
+        const app = new App({
+          routes: [new Route("/", endpoint)],
+          exceptionHandlers: [[Error, errorHandler.handler]],
+          onError: spy.onError,
+        });
+        const response = await quietClient(app).get("/");
+        assert.equal(response.status, 500);
+        assert.equal(await response.text(), "Error handler");
+        assert.equal(spy.errors.length, 1);
+        assert.equal(spy.errors[0], value);
+        assert.equal(errorHandler.calls.length, 1);
+        assert.equal(errorHandler.calls[0]?.exc, value);
+      });
+    }
+
+    it("S-LAY-6: a thrown non-Error reaches the 500 handler, or the safe default", async () => {
+      for (const [label, value] of THROWN_VALUES) {
+        const endpoint = () => {
+          throw value;
+        };
+        const withStatus = new App({
+          routes: [new Route("/", endpoint)],
+          exceptionHandlers: { 500: () => new PlainTextResponse("500 handler", { status: 500 }) },
+          onError: reportSpy().onError,
+        });
+        assert.equal(await (await quietClient(withStatus).get("/")).text(), "500 handler", label);
+        const bare = new App({ routes: [new Route("/", endpoint)], onError: reportSpy().onError });
+        const response = await quietClient(bare).get("/");
+        assert.equal(response.status, 500, label);
+        assert.equal(await response.text(), "Internal Server Error", label);
+      }
+    });
+
+    it("S-LAY-8: a mounted App uses its own handlers; a mounted Router uses the parent's", async () => {
+      const parentSpy = reportSpy();
+      const childSpy = reportSpy();
+      const child = new App({
+        routes: [new Route("/boom", boom)],
+        exceptionHandlers: {
+          404: () => new PlainTextResponse("child 404", { status: 404 }),
+          500: () => new PlainTextResponse("child 500", { status: 500 }),
+        },
+        onError: childSpy.onError,
+      });
+      const router = new Router([new Route("/boom", boom)]);
+      const parent = new App({
+        routes: [new Mount("/child", child), new Mount("/router", router)],
+        exceptionHandlers: {
+          404: () => new PlainTextResponse("parent 404", { status: 404 }),
+          500: () => new PlainTextResponse("parent 500", { status: 500 }),
+        },
+        onError: parentSpy.onError,
+      });
+      const client = quietClient(parent);
+      assert.equal(await (await client.get("/child/nowhere")).text(), "child 404");
+      assert.equal(await (await client.get("/child/boom")).text(), "child 500");
+      assert.equal(await (await client.get("/router/nowhere")).text(), "parent 404");
+      assert.equal(await (await client.get("/router/boom")).text(), "parent 500");
+      assert.equal(await (await client.get("/nowhere")).text(), "parent 404");
+      assert.equal(childSpy.errors.length, 1, "the child reports its own error");
+      assert.equal(parentSpy.errors.length, 1, "the parent reports only the router's");
+    });
+  });
+}

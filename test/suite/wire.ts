@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import type { SuiteApi } from "./api.ts";
+
+/**
+ * The over-the-wire slice of the HTTP suite: a real `fetch` against a real
+ * server serving `createWireApp()` (see wire-app.ts) on each runtime.
+ */
+
+export interface WireTarget {
+  /** The server's base URL, e.g. `http://127.0.0.1:41234` (read when a test runs). */
+  baseUrl: () => string;
+}
+
+const REPORT_WAIT_MS = 2000;
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function wireSuite({ describe, it }: SuiteApi, target: WireTarget): void {
+  const get = (path: string, init?: RequestInit) => fetch(`${target.baseUrl()}${path}`, init);
+
+  async function reportsOf(message: string): Promise<number> {
+    const response = await get("/__reports");
+    const reports = (await response.json()) as string[];
+    return reports.filter((each) => each === message).length;
+  }
+
+  /** Polls `/__reports` (up to ~2 s) until `message` is reported more than `before` times. */
+  async function waitForReport(message: string, before: number): Promise<number> {
+    const deadline = Date.now() + REPORT_WAIT_MS;
+    let count = await reportsOf(message);
+    while (count <= before && Date.now() < deadline) {
+      await pause(50);
+      count = await reportsOf(message);
+    }
+    return count;
+  }
+
+  describe("over the wire", () => {
+    it("S-RES-8: a text route answers text/plain over a real connection", async () => {
+      const response = await get("/text");
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get("content-type"), "text/plain; charset=utf-8");
+      assert.equal(await response.text(), "hello, wire");
+    });
+
+    it("S-ROU-6: HEAD on a GET route answers the same status and headers with no body", async () => {
+      const response = await get("/text", { method: "HEAD" });
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get("content-type"), "text/plain; charset=utf-8");
+      assert.equal(await response.text(), "");
+    });
+
+    it("S-ROU-1: a typed path parameter arrives converted", async () => {
+      const response = await get("/json/42");
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get("content-type"), "application/json");
+      assert.deepEqual(await response.json(), { id: 42, type: "number" });
+    });
+
+    it("S-ROU-2: no match goes through the custom JSON 404 handler", async () => {
+      for (const path of ["/nowhere", "/json/not-a-number"]) {
+        const response = await get(path);
+        assert.equal(response.status, 404, path);
+        assert.deepEqual(await response.json(), { error: "not found", path });
+      }
+    });
+
+    it("S-RES-1: an HTTPException answers its status, detail and headers", async () => {
+      const response = await get("/denied");
+      assert.equal(response.status, 401);
+      assert.equal(response.headers.get("www-authenticate"), 'Bearer realm="wire"');
+      assert.equal(await response.text(), "log in first");
+    });
+
+    it("S-RES-5: a thrown Error is answered by the 500 handler and reported once", async () => {
+      const before = await reportsOf("wire boom");
+      const response = await get("/boom");
+      assert.equal(response.status, 500);
+      assert.equal(response.headers.get("x-handled-by"), "500 handler");
+      const body = await response.text();
+      assert.equal(body, "custom 500");
+      assert.equal(await reportsOf("wire boom"), before + 1);
+    });
+
+    it("S-LAY-6: a thrown string is answered by the 500 handler and reported", async () => {
+      const before = await reportsOf("wire string");
+      const response = await get("/throw-string");
+      assert.equal(response.status, 500);
+      assert.equal(await response.text(), "custom 500");
+      assert.equal(await reportsOf("wire string"), before + 1);
+    });
+
+    it("S-ROU-3: a wrong method is a 405 with the Allow header", async () => {
+      const response = await get("/items", { method: "DELETE" });
+      assert.equal(response.status, 405);
+      assert.equal(response.headers.get("allow"), "GET, HEAD, POST");
+      await response.body?.cancel();
+    });
+
+    it("S-BG-2: a failing background task is reported exactly once, the response intact", async () => {
+      const message = "wire background failed";
+      const before = await reportsOf(message);
+      const response = await get("/background-fails");
+      assert.equal(response.status, 200);
+      assert.equal(await response.text(), "accepted");
+      assert.equal(await waitForReport(message, before), before + 1);
+      assert.equal(await reportsOf(message), before + 1, "still once after it appeared");
+    });
+
+    it("S-REP-2: a body that fails midway cuts the connection: reading it rejects", async () => {
+      const message = "wire stream broke";
+      const before = await reportsOf(message);
+      const response = await get("/stream-breaks");
+      assert.equal(response.status, 200);
+      await assert.rejects(response.text(), "the body must not end cleanly");
+      assert.equal(await waitForReport(message, before), before + 1);
+    });
+  });
+}
