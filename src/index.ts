@@ -36,5 +36,6 @@ export type {
   Handler,
   Middleware,
   WebSocketEndpoint,
+  WebSocketExceptionHandler,
 } from "./types.ts";
 export { type AcceptInit, type WebSocketLimits, WebSocketSession } from "./websocket/session.ts";

@@ -9,6 +9,12 @@ import type { SuiteApi } from "./api.ts";
 export interface WireTarget {
   /** The server's base URL, e.g. `http://127.0.0.1:41234` (read when a test runs). */
   baseUrl: () => string;
+  /**
+   * workerd ends a chunked body cleanly even when its stream errored
+   * (cloudflare/workerd#6818): the client then sees a truncated body instead of
+   * a broken one. The error must still be reported.
+   */
+  brokenBodyEndsCleanly?: boolean;
 }
 
 const REPORT_WAIT_MS = 2000;
@@ -112,9 +118,17 @@ export function wireSuite({ describe, it }: SuiteApi, target: WireTarget): void 
     it("S-REP-2: a body that fails midway cuts the connection: reading it rejects", async () => {
       const message = "wire stream broke";
       const before = await reportsOf(message);
-      const response = await get("/stream-breaks");
-      assert.equal(response.status, 200);
-      await assert.rejects(response.text(), "the body must not end cleanly");
+      if (target.brokenBodyEndsCleanly) {
+        // No compression, so the truncation is visible: only the chunk sent before the failure.
+        const response = await get("/stream-breaks", {
+          headers: { "accept-encoding": "identity" },
+        });
+        assert.equal(await response.text(), "first chunk\n");
+      } else {
+        const response = await get("/stream-breaks");
+        assert.equal(response.status, 200);
+        await assert.rejects(response.text(), "the body must not end cleanly");
+      }
       assert.equal(await waitForReport(message, before), before + 1);
     });
   });

@@ -40,6 +40,7 @@ async function echoThenClose(ws: WebSocketSession) {
 /** Records how the client left: the endpoint's receive rejects with its code and reason. */
 async function recordDisconnect(ws: WebSocketSession) {
   const key = new URL(ws.request.url).searchParams.get("key") ?? "";
+  seen[`${key}:arrived`] = true;
   if (new URL(ws.request.url).searchParams.has("late")) {
     // Accept only after the client has gone: the session must still learn it left.
     const { signal } = ws.request;
@@ -75,7 +76,7 @@ async function nextEvent(socket: ClientSocket) {
 
 /** Polls what an endpoint recorded: it lands just after the client sees the close. */
 async function recorded(key: string): Promise<unknown> {
-  for (let attempt = 0; attempt < 100 && !(key in seen); attempt++) {
+  for (let attempt = 0; attempt < 200 && !(key in seen); attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   return seen[key];
@@ -156,8 +157,9 @@ describe("edgelette/node WebSockets", () => {
           "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n" +
           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
       );
-      setTimeout(() => tcp.destroy(), 20);
     });
+    assert.equal(await recorded("gone:arrived"), true);
+    tcp.destroy();
     assert.deepEqual(await recorded("gone"), { disconnect: true, code: 1006, reason: "" });
   });
 
@@ -184,7 +186,6 @@ describe("edgelette/node WebSockets", () => {
   it("close() closes open sockets with 1001 going away and resolves", async () => {
     const own = await serve(app, { port: 0 });
     const socket = await connect(wsUrl(own.url, "/record?key=shutdown"));
-    await new Promise((resolve) => setTimeout(resolve, 10)); // the endpoint is receiving
     await own.close();
     assert.deepEqual(await nextEvent(socket), { kind: "close", code: 1001, reason: "going away" });
     assert.deepEqual(await recorded("shutdown"), {
