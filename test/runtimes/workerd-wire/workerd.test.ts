@@ -12,7 +12,10 @@ import { startWorkerdApps } from "./workerd-server.ts";
 const workerd = await startWorkerdApps(["wire", "ws", "adapter"]);
 afterAll(() => workerd.close());
 
-wireSuite({ describe, it }, { baseUrl: () => workerd.url("wire").origin, brokenBodyEndsCleanly: true });
+wireSuite(
+  { describe, it },
+  { baseUrl: () => workerd.url("wire").origin, brokenBodyEndsCleanly: true },
+);
 
 webSocketSuite({ describe, it }, wsTarget(workerd.url("ws")), {
   runtime: "workerd",
