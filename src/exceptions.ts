@@ -80,12 +80,25 @@ function describeDetail(detail: unknown): string {
 }
 
 /**
+ * The base of edgelette's own exceptions: expected outcomes, not bugs, so
+ * they skip stack capture unless an app runs in debug mode (S-EXC-6).
+ */
+abstract class EdgeletteException extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    const limit = suspendStacks();
+    super(message, options);
+    restoreStacks(limit);
+    this.name = new.target.name;
+  }
+}
+
+/**
  * An expected outcome with an HTTP status: turned into a response by the
  * handler table, never reported as an error.
  * @example throw new HTTPException(404)            // detail "Not Found"
  * @example throw new HTTPException(422, { errors }) // rendered as JSON
  */
-export class HTTPException extends Error {
+export class HTTPException extends EdgeletteException {
   readonly statusCode: number;
   readonly detail: unknown;
   readonly headers: Headers | undefined;
@@ -97,10 +110,7 @@ export class HTTPException extends Error {
       );
     }
     const resolved = detail ?? (phrase(statusCode) || `HTTP ${statusCode}`);
-    const limit = suspendStacks();
     super(`${statusCode}: ${describeDetail(resolved)}`);
-    restoreStacks(limit);
-    this.name = new.target.name;
     this.statusCode = statusCode;
     this.detail = resolved;
     this.headers = headers === undefined ? undefined : new Headers(headers);
@@ -126,16 +136,13 @@ function checkCloseCode(className: string, code: number, reason: string): void {
  * Closes a WebSocket with `code` and `reason`, before or after `accept()`.
  * @example throw new WebSocketException(4403, "forbidden")
  */
-export class WebSocketException extends Error {
+export class WebSocketException extends EdgeletteException {
   readonly code: number;
   readonly reason: string;
 
   constructor(code = 1008, reason = "") {
     checkCloseCode("WebSocketException", code, reason);
-    const limit = suspendStacks();
     super(`${code}: ${reason}`);
-    restoreStacks(limit);
-    this.name = new.target.name;
     this.code = code;
     this.reason = reason;
   }
@@ -143,15 +150,12 @@ export class WebSocketException extends Error {
 brand(WebSocketException, "WebSocketException");
 
 /** The client closed the socket; `receive*` rejects with this. */
-export class WebSocketDisconnect extends Error {
+export class WebSocketDisconnect extends EdgeletteException {
   readonly code: number;
   readonly reason: string;
 
   constructor(code = 1000, reason = "") {
-    const limit = suspendStacks();
     super(`${code}: ${reason}`);
-    restoreStacks(limit);
-    this.name = new.target.name;
     this.code = code;
     this.reason = reason;
   }
@@ -159,12 +163,9 @@ export class WebSocketDisconnect extends Error {
 brand(WebSocketDisconnect, "WebSocketDisconnect");
 
 /** The client went away while its request body was being read; not a server error. */
-export class ClientDisconnect extends Error {
+export class ClientDisconnect extends EdgeletteException {
   constructor(message = "Client disconnected", options?: ErrorOptions) {
-    const limit = suspendStacks();
     super(message, options);
-    restoreStacks(limit);
-    this.name = new.target.name;
   }
 }
 brand(ClientDisconnect, "ClientDisconnect");

@@ -13,6 +13,7 @@
 
 import { HTTPException } from "./exceptions.ts";
 import type { HandlerKey } from "./handler-table.ts";
+import { escapeHtml } from "./html.ts";
 import { httpExceptionResponse } from "./middleware/exceptions.ts";
 import { type MediaRange, parseAccept, qualityOf } from "./negotiate.ts";
 import { phrase } from "./status.ts";
@@ -216,13 +217,4 @@ function renderHtml(problem: ProblemDetails): string {
 ${paragraph}${members}</body>
 </html>
 `;
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
 }

@@ -2,6 +2,7 @@
 // when to send it. Every value shown comes from a thrown value we know nothing
 // about, so each read is guarded and every string is HTML-escaped.
 
+import { escapeHtml } from "../html.ts";
 import { prefersHtml } from "../negotiate.ts";
 import { describeError, type ErrorSummary, type StackLine } from "./stack.ts";
 
@@ -88,14 +89,4 @@ function frameText(frame: StackLine): string {
 
 function headline(error: ErrorSummary): string {
   return error.message ? `${error.className}: ${error.message}` : error.className;
-}
-
-/** & < > " ' → entities, so no text from an error can open a tag or attribute. */
-function escapeHtml(text: string): string {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
 }

@@ -1,0 +1,192 @@
+/**
+ * WebSocket rooms on Cloudflare Durable Objects (SPEC S-WS-11), over the
+ * Hibernation API: an idle room leaves memory while its sockets stay
+ * connected, and wakes up for the next message. The hooks get `RoomSocket`s
+ * and end the way a `WebSocketRoute` endpoint does (S-WS-2, S-WS-3, S-WS-4).
+ * @example
+ * export class Lobby extends WebSocketRoom {
+ *   onMessage(ws: RoomSocket, message: RoomMessage) { this.broadcast(message); }
+ * }
+ */
+import { HTTPException, WebSocketDisconnect, WebSocketException } from "../src/exceptions.ts";
+import { ServerErrorMiddleware } from "../src/middleware/errors.ts";
+import { ExceptionMiddleware } from "../src/middleware/exceptions.ts";
+import { consoleReporter, type ErrorReporter, reportOnce } from "../src/reporting.ts";
+import { truncateReason } from "../src/websocket/run.ts";
+import { type HibernatableSocket, RoomSocket } from "./cloudflare-room-socket.ts";
+
+export type { HibernatableSocket, RoomAcceptInit } from "./cloudflare-room-socket.ts";
+export { RoomSocket };
+
+/** The part of a Durable Object's `ctx` (`DurableObjectState`) a room uses. */
+export interface RoomContext {
+  acceptWebSocket(ws: HibernatableSocket, tags?: string[]): void;
+  getWebSockets(tag?: string): HibernatableSocket[];
+}
+
+export interface RoomOptions {
+  /** Called once for each unhandled error; defaults to `console.error` with the stack. */
+  onError?: ErrorReporter;
+  /** An unhandled error in `onConnect` before `accept()` answers with a traceback page. */
+  debug?: boolean;
+}
+
+/** Text as a string, binary as a Uint8Array. */
+export type RoomMessage = string | Uint8Array;
+
+export interface BroadcastOptions<State> {
+  /** Skip this member (usually the sender). */
+  except?: RoomSocket<State>;
+  /** Only members accepted with this tag. */
+  tag?: string;
+}
+
+/**
+ * A Durable Object whose members are WebSockets. Override the hooks; the
+ * Durable Object entry points (`fetch`, `webSocketMessage`, `webSocketClose`,
+ * `webSocketError`) are this class's.
+ */
+export abstract class WebSocketRoom<Env = unknown, State = unknown> {
+  readonly ctx: RoomContext;
+  readonly env: Env;
+  readonly #onError: ErrorReporter;
+  readonly #handshake: ServerErrorMiddleware;
+  /** One `RoomSocket` per socket while the object is in memory; rebuilt from attachments after. */
+  readonly #members = new WeakMap<HibernatableSocket, RoomSocket<State>>();
+  readonly #gone = new WeakSet<HibernatableSocket>();
+
+  constructor(ctx: RoomContext, env: Env, options: RoomOptions = {}) {
+    this.ctx = ctx;
+    this.env = env;
+    this.#onError = options.onError ?? consoleReporter;
+    // Before accept, errors are HTTP answers: the same two layers as an App.
+    const handled = new ExceptionMiddleware(this.#connect, { debug: options.debug });
+    this.#handshake = new ServerErrorMiddleware(handled, { ...options, onError: this.#onError });
+  }
+
+  /** Decides whether the client joins: call `ws.accept()`, or throw. The default accepts everyone. */
+  onConnect(ws: RoomSocket<State>, _request: Request): void | Promise<void> {
+    ws.accept();
+  }
+
+  onMessage(_ws: RoomSocket<State>, _message: RoomMessage): void | Promise<void> {}
+
+  /** A member left: the client closed, the connection dropped, or the room closed it. */
+  onClose(_ws: RoomSocket<State>, _code: number, _reason: string): void | Promise<void> {}
+
+  /** Requests that are not WebSocket upgrades. */
+  onRequest(_request: Request): Response | Promise<Response> {
+    throw new HTTPException(426, "expected a WebSocket upgrade", { Upgrade: "websocket" });
+  }
+
+  /** The members whose sockets are open, optionally only those accepted with `tag`. */
+  sockets(tag?: string): RoomSocket<State>[] {
+    const members = this.ctx.getWebSockets(tag).map((socket) => this.#member(socket));
+    return members.filter((ws) => ws.phase === "open");
+  }
+
+  /** Sends `message` to every open member; one that fails is skipped (its close event follows). */
+  broadcast(message: RoomMessage, options: BroadcastOptions<State> = {}): void {
+    for (const ws of this.sockets(options.tag)) {
+      if (ws === options.except) continue;
+      try {
+        if (typeof message === "string") ws.sendText(message);
+        else ws.sendBytes(message);
+      } catch {
+        // A member that left mid-broadcast is not the others' problem.
+      }
+    }
+  }
+
+  fetch(request: Request): Promise<Response> {
+    return this.#handshake.fetch(request);
+  }
+
+  async webSocketMessage(socket: HibernatableSocket, message: string | ArrayBuffer): Promise<void> {
+    const ws = this.#member(socket);
+    if (ws.phase !== "open") return;
+    const data = typeof message === "string" ? message : new Uint8Array(message);
+    await this.#run(ws, () => this.onMessage(ws, data));
+  }
+
+  async webSocketClose(socket: HibernatableSocket, code: number, reason: string): Promise<void> {
+    // Answered before the hook runs, so a failing hook cannot leave the client at 1006.
+    reciprocate(socket, code, reason);
+    await this.#leave(socket, code, reason);
+  }
+
+  async webSocketError(socket: HibernatableSocket): Promise<void> {
+    await this.#leave(socket, 1006, "");
+  }
+
+  readonly #connect = async (request: Request): Promise<Response> => {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return this.onRequest(request);
+    }
+    const accept = (socket: HibernatableSocket, tags: string[]) =>
+      this.ctx.acceptWebSocket(socket, tags);
+    const ws = RoomSocket.connecting<State>(request, accept);
+    try {
+      await this.onConnect(ws, request);
+    } catch (error) {
+      // 1. Before accept, an HTTP answer through the layers: a denial, or a reported 500.
+      // 2. Except a WebSocketException: its code reaches a browser only on an accepted socket.
+      if (ws.phase === "connecting" && !(error instanceof WebSocketException)) throw error;
+      this.#fail(ws, error);
+    }
+    // 3. Returned without accepting: accept and close 1000, as a WebSocketRoute endpoint does.
+    if (ws.phase === "connecting") ws.close(1000);
+    this.#members.set(ws.socket as HibernatableSocket, ws);
+    return ws.response as Response;
+  };
+
+  /** Runs `onClose` once per member, however it left. */
+  async #leave(socket: HibernatableSocket, code: number, reason: string): Promise<void> {
+    if (this.#gone.has(socket)) return;
+    this.#gone.add(socket);
+    const ws = this.#member(socket);
+    ws.markClosed(code, reason);
+    await this.#run(ws, () => this.onClose(ws, code, reason));
+  }
+
+  async #run(ws: RoomSocket<State>, hook: () => void | Promise<void>): Promise<void> {
+    try {
+      await hook();
+    } catch (error) {
+      this.#fail(ws, error);
+    }
+  }
+
+  /** After accept, what a hook throws ends on the socket, as in a `WebSocketRoute`. */
+  #fail(ws: RoomSocket<State>, error: unknown): void {
+    if (error instanceof WebSocketDisconnect) return;
+    if (error instanceof WebSocketException) return ws.close(error.code, error.reason);
+    if (error instanceof HTTPException) {
+      const { detail } = error;
+      const text = typeof detail === "string" ? detail : (JSON.stringify(detail) ?? "");
+      return ws.close(4000 + error.statusCode, truncateReason(text));
+    }
+    reportOnce(this.#onError, error, ws.request);
+    ws.close(1011);
+  }
+
+  #member(socket: HibernatableSocket): RoomSocket<State> {
+    let ws = this.#members.get(socket);
+    if (!ws) {
+      ws = RoomSocket.accepted<State>(socket);
+      this.#members.set(socket, ws);
+    }
+    return ws;
+  }
+}
+
+/** Answers the client's close frame: the Hibernation API does not, and a client left waiting sees 1006. */
+function reciprocate(socket: HibernatableSocket, code: number, reason: string): void {
+  try {
+    // 1005 (no code given), 1006 and 1015 may not be sent: answer with a bare close frame.
+    if (code === 1005 || code === 1006 || code === 1015) socket.close();
+    else socket.close(code, reason);
+  } catch {
+    // Already closed (the room closed first, or the connection is gone): nothing to answer.
+  }
+}
