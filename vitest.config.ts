@@ -33,6 +33,20 @@ export default defineConfig({
           include: ["test/runtimes/workerd/**/*.test.ts"],
         },
       },
+      {
+        // Durable Object rooms (SPEC S-WS-11) and the chat example, inside workerd.
+        // `*.spec.ts`: the node project's `test/**/*.test.ts` would pick them up otherwise.
+        plugins: [
+          cloudflareTest({
+            main: "./test/runtimes/workerd-rooms/worker.ts",
+            wrangler: { configPath: "./test/runtimes/workerd-rooms/wrangler.jsonc" },
+          }),
+        ],
+        test: {
+          name: "workerd-rooms",
+          include: ["test/runtimes/workerd-rooms/**/*.spec.ts"],
+        },
+      },
     ],
   },
 });

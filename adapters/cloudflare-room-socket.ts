@@ -143,22 +143,27 @@ export class RoomSocket<State = unknown> {
     this.#phase = "open";
     const headers = new Headers(init.headers);
     if (subprotocol) headers.set("Sec-WebSocket-Protocol", subprotocol);
-    this.#response = new Response(null, { status: 101, webSocket: pair[0], headers } as ResponseInit);
+    this.#response = new Response(null, {
+      status: 101,
+      webSocket: pair[0],
+      headers,
+    } as ResponseInit);
   }
 
   /**
    * Stores `state` with the socket, where it survives hibernation. It must be
-   * structured-cloneable and small (Workers limits an attachment to 2,048 bytes).
+   * structured-cloneable and small: Workers limits an attachment to 16 KiB.
    */
   setState(state: State): void {
     const socket = this.#socket;
-    if (!socket) throw new Error("call ws.accept() before ws.setState(): the state lives on the socket");
+    if (!socket)
+      throw new Error("call ws.accept() before ws.setState(): the state lives on the socket");
     const attachment = { url: this.#read().url, state };
     try {
       socket.serializeAttachment(attachment);
     } catch (cause) {
       throw new TypeError(
-        "ws.setState() needs a structured-cloneable value of at most 2,048 bytes serialized " +
+        "ws.setState() needs a structured-cloneable value of at most 16 KiB serialized " +
           `(a Durable Object WebSocket attachment): ${(cause as Error).message}`,
         { cause },
       );
@@ -204,7 +209,8 @@ export class RoomSocket<State = unknown> {
     // Sending to a member that just left is a race a room cannot avoid: the disconnect ends
     // the hook quietly. After the room's own close it is a bug.
     if (this.#disconnect) throw this.#disconnect;
-    if (this.#phase === "closed") throw new Error("cannot send on a WebSocket the room already closed");
+    if (this.#phase === "closed")
+      throw new Error("cannot send on a WebSocket the room already closed");
     (this.#socket as HibernatableSocket).send(data);
   }
 

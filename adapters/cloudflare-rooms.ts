@@ -160,11 +160,10 @@ export abstract class WebSocketRoom<Env = unknown, State = unknown> {
   /** After accept, what a hook throws ends on the socket, as in a `WebSocketRoute`. */
   #fail(ws: RoomSocket<State>, error: unknown): void {
     if (error instanceof WebSocketDisconnect) return;
-    if (error instanceof WebSocketException) return ws.close(error.code, error.reason);
-    if (error instanceof HTTPException) {
-      const { detail } = error;
-      const text = typeof detail === "string" ? detail : (JSON.stringify(detail) ?? "");
-      return ws.close(4000 + error.statusCode, truncateReason(text));
+    const frame = closeFrameFor(error);
+    if (frame) {
+      ws.close(frame.code, frame.reason);
+      return;
     }
     reportOnce(this.#onError, error, ws.request);
     ws.close(1011);
@@ -178,6 +177,15 @@ export abstract class WebSocketRoom<Env = unknown, State = unknown> {
     }
     return ws;
   }
+}
+
+/** The close a handled exception asks for (S-WS-2, S-WS-3); undefined for an error. */
+function closeFrameFor(error: unknown): { code: number; reason: string } | undefined {
+  if (error instanceof WebSocketException) return { code: error.code, reason: error.reason };
+  if (!(error instanceof HTTPException)) return undefined;
+  const { detail } = error;
+  const text = typeof detail === "string" ? detail : (JSON.stringify(detail) ?? "");
+  return { code: 4000 + error.statusCode, reason: truncateReason(text) };
 }
 
 /** Answers the client's close frame: the Hibernation API does not, and a client left waiting sees 1006. */

@@ -8,8 +8,9 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { type Duplex, Readable } from "node:stream";
-import { type RawData, type WebSocket, WebSocketServer } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
 import { Config } from "../src/config.ts";
+import { HTTPException } from "../src/exceptions.ts";
 import {
   createExecutionContext,
   PendingWork,
@@ -32,6 +33,9 @@ export function config(): Config {
 
 /** Serves `app` until `close()` or `options.signal` aborts. Port 0 picks a free port. */
 export async function serve(app: Fetchable, options: ServeOptions = {}): Promise<ServerHandle> {
+  if (typeof app?.fetch !== "function") {
+    throw new TypeError("serve(app) needs an app with a fetch(request, env, ctx) method");
+  }
   const server = new NodeServer(app, options);
   const { address: hostname, port } = await server.listen(options.port ?? 8000, options.hostname);
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;
@@ -42,6 +46,8 @@ export async function serve(app: Fetchable, options: ServeOptions = {}): Promise
 }
 
 class NodeServer {
+  readonly #app: Fetchable;
+  readonly #options: ServeOptions;
   readonly #http = createServer();
   // ws only writes the 101: the endpoint chose the subprotocol and headers in `accept()`.
   readonly #wss = new WebSocketServer({
@@ -53,9 +59,6 @@ class NodeServer {
   readonly #sockets = new Map<IncomingMessage, NodeSocket>();
   readonly #connections = new Set<Socket>();
   #closing: Promise<void> | undefined;
-
-  readonly #app: Fetchable;
-  readonly #options: ServeOptions;
 
   constructor(app: Fetchable, options: ServeOptions) {
     this.#app = app;
@@ -106,7 +109,7 @@ class NodeServer {
   }
 
   async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const transport = new NodeSocket();
+    const transport = new NodeSocket(req);
     socket.on("error", () => socket.destroy()); // Node removed its own listener when handing over
     const signal = abortOnClose(socket, () => transport.abandon());
     const handOver = watchUntilHandOver(socket, head);
@@ -227,8 +230,18 @@ async function writeDenial(req: IncomingMessage, socket: Duplex, response: Respo
   await writeResponse(res, response, req.method);
 }
 
+/** A malformed upgrade is the client's mistake: a 400 through the handlers, as on Deno and Bun. */
+function checkHandshake(req: IncomingMessage): void {
+  const key = req.headers["sec-websocket-key"] ?? "";
+  const version = req.headers["sec-websocket-version"];
+  if (!/^[+/0-9A-Za-z]{22}==$/.test(key) || (version !== "13" && version !== "8")) {
+    throw new HTTPException(400, "invalid WebSocket upgrade request");
+  }
+}
+
 /** One `ws` socket as an edgelette transport; what the endpoint does before the 101 is queued. */
 class NodeSocket implements WebSocketTransport {
+  readonly #req: IncomingMessage;
   accepted: AcceptOptions | undefined;
   #events: TransportEvents | undefined;
   #pending: ((socket: WebSocket) => void)[] | undefined = [];
@@ -238,7 +251,12 @@ class NodeSocket implements WebSocketTransport {
     this.#ended = resolve;
   });
 
+  constructor(req: IncomingMessage) {
+    this.#req = req;
+  }
+
   accept(options: AcceptOptions, events: TransportEvents): Response {
+    checkHandshake(this.#req);
     this.accepted = options;
     this.#events = events;
     // Node's Response cannot carry 101: `accepted`, not this status, tells the server to upgrade.
@@ -256,10 +274,13 @@ class NodeSocket implements WebSocketTransport {
   attach(socket: WebSocket): void {
     this.#socket = socket;
     socket.on("message", (data, isBinary) => {
-      this.#events?.message(isBinary ? toBytes(data) : data.toString());
+      // ws's default binaryType gives one Buffer; the session gets a plain Uint8Array copy.
+      this.#events?.message(isBinary ? new Uint8Array(data as Buffer) : data.toString());
     });
-    // ws answers a client's close frame itself, with the same code.
+    // ws answers a client's close frame itself, with the same code. A protocol error
+    // (bad frame, too large) closes the socket too: "close" reports it, "error" would crash.
     socket.on("close", (code, reason) => this.#end(code, reason.toString()));
+    socket.on("error", () => {});
     for (const act of this.#pending?.splice(0) ?? []) act(socket);
     this.#pending = undefined;
   }
@@ -279,9 +300,4 @@ class NodeSocket implements WebSocketTransport {
     this.#events = undefined;
     this.#ended?.();
   }
-}
-
-/** ws's default binaryType gives one Buffer; the session gets a plain Uint8Array copy. */
-function toBytes(data: RawData): Uint8Array {
-  return new Uint8Array(Array.isArray(data) ? Buffer.concat(data) : (data as Buffer));
 }

@@ -37,7 +37,7 @@ export function takeBackground(response: Response): readonly BackgroundTask[] | 
 
 /** True when the body is known to be complete (no user stream that could fail midway). */
 export function isBuffered(response: Response): boolean {
-  return response.body === null || (response as Tagged)[BUFFERED] === true;
+  return (response as Tagged)[BUFFERED] === true || response.body === null;
 }
 
 function withContentType(

@@ -13,7 +13,6 @@ class HttpError extends Error {
   }
 }
 
-const TEXT = { "content-type": "text/plain; charset=utf-8" };
 const JSON_TYPE = { "content-type": "application/json" };
 
 function json(body: unknown, status = 200): Response {
@@ -42,7 +41,8 @@ async function createUser(request: Request): Promise<Response> {
 async function route(request: Request, path: string): Promise<Response> {
   switch (path) {
     case "/":
-      if (request.method === "GET") return new Response("Hello, World!", { headers: TEXT });
+      // A string body gets `text/plain;charset=UTF-8` from the Fetch spec itself.
+      if (request.method === "GET") return new Response("Hello, World!");
       break;
     case "/admin":
       if (request.method === "GET") throw new HttpError(403, "Forbidden");

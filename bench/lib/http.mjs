@@ -39,19 +39,23 @@ async function checkProbe(server, probe) {
   }
 }
 
-/** Every HTTP check and the echo, for every server; the list of failures. */
+/** Every HTTP check and the echo, for every server: how many were made, and the failures. */
 async function checkServers(servers) {
   const failures = [];
+  let checked = 0;
   for (const server of servers) {
     for (const probe of MIXED_PROBES) {
+      checked++;
       const problem = await checkProbe(server, probe);
       if (problem) failures.push(`${server.app}: ${problem}`);
     }
     const url = wsUrl(server);
-    const problem = url && (await echoProblem(url));
+    if (url === undefined) continue;
+    checked++;
+    const problem = await echoProblem(url);
     if (problem) failures.push(`${server.app}: S6 ${problem}`);
   }
-  return failures;
+  return { checked, failures };
 }
 
 /** Seconds per request (1 / throughput), so that every ratio reads "above 1 = slower". */
@@ -96,7 +100,9 @@ export async function http(runtime, options) {
   };
   result.noEcho = servers.filter((server) => !wsUrl(server)).map((server) => server.app);
   try {
-    result.failures.push(...(await checkServers(servers)));
+    const { checked, failures } = await checkServers(servers);
+    result.checked = checked;
+    result.failures.push(...failures);
     if (!options.timed || result.failures.length > 0) return result;
     result.costs = await timeHttp(runtime, servers, options.http);
     result.costs.S6 = await timeEcho(servers, options.websocket);

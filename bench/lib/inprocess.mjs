@@ -10,19 +10,13 @@ const MEMORY_APPS = ["bare", "hono", "edgelette"];
 export async function inProcess(runtime, options) {
   try {
     if (!options.timed) {
-      const { failures } = await runScript(
-        runtime,
-        "inprocess",
-        { mode: "check" },
-        { timeoutMs: 60_000 },
-      );
-      return { failures };
+      return await runScript(runtime, "inprocess", { mode: "check" }, { timeoutMs: 60_000 });
     }
     const config = { mode: "time", ...options.inprocess };
-    const { failures, samples } = await runScript(runtime, "inprocess", config, {
+    const { checked, failures, samples } = await runScript(runtime, "inprocess", config, {
       timeoutMs: 300_000,
     });
-    return { failures, costs: samples };
+    return { checked, failures, costs: samples };
   } catch (error) {
     return { failures: [`in-process run failed: ${error.message}`] };
   }

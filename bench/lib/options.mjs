@@ -36,14 +36,28 @@ function listOption(args, name, allowed) {
   return values;
 }
 
+/** The preset, with `--rounds=N` applied to every timed phase. */
+function withRounds(preset, args) {
+  const given = args.find((arg) => arg.startsWith("--rounds="));
+  if (given === undefined || !preset.timed) return preset;
+  const rounds = Number(given.slice("--rounds=".length));
+  if (rounds < 1) throw new Error("--rounds must be at least 1");
+  const phases = ["inprocess", "http", "websocket"];
+  return {
+    ...preset,
+    ...Object.fromEntries(phases.map((name) => [name, { ...preset[name], rounds }])),
+  };
+}
+
 export const USAGE = `npm run bench [-- options]
   (none)        the full run (about 10 minutes); writes docs/BENCHMARKS.md
   --smoke       correctness only (about 20 s): every app × scenario × runtime, in process and over HTTP
   --quick       every phase, short, for developing the harness (numbers not for quoting)
-  --runtimes=node,deno,bun    --phases=inprocess,memory,http    --no-write (print only)`;
+  --runtimes=node,deno,bun    --phases=inprocess,memory,http    --no-write (print only)
+  --rounds=N    rounds for every timed phase (more rounds: steadier medians, longer run)`;
 
 export function parseOptions(args) {
-  const known = /^--(smoke|quick|no-write|help|runtimes=.*|phases=.*)$/;
+  const known = /^--(smoke|quick|no-write|help|runtimes=.*|phases=.*|rounds=\d+)$/;
   const bad = args.find((arg) => !known.test(arg));
   if (bad !== undefined) throw new Error(`unknown option ${bad}\n${USAGE}`);
   if (args.includes("--smoke") && args.includes("--quick")) {
@@ -53,7 +67,7 @@ export function parseOptions(args) {
   return {
     mode,
     help: args.includes("--help"),
-    ...PRESETS[mode],
+    ...withRounds(PRESETS[mode], args),
     runtimes: listOption(args, "runtimes", ALL_RUNTIMES),
     phases: listOption(args, "phases", ALL_PHASES),
     write: mode !== "smoke" && !args.includes("--no-write"),

@@ -33,7 +33,23 @@ over the second's, taken within one round (both measured back to back), then the
 rounds, with the lowest and highest round in brackets. Above 1, the first app is slower. Over
 HTTP the cost is 1 / throughput, so throughput ratios are the inverse (0.95 of bare's throughput
 is a cost ratio of 1.053). When \`bare2/bare\` is far from 1, the run was noisy: read the other
-columns with that margin.`;
+columns with that margin.
+
+**Method.** *In process*: each runtime runs \`bench/inprocess.ts\` (Node 20 runs a copy compiled
+by the project's tsc, see \`bench/lib/build.mjs\`). Requests are built in chunks of 1,024 outside
+the timed part; after each chunk the loop returns to the event loop, as a server would. After a
+warm-up, each round times every app on every scenario, the apps interleaved and their order
+rotated from round to round. *HTTP*: one server process per app on 127.0.0.1 (port 0), stopped by
+its PID. On Node the four apps go through the same server code, edgelette's \`adapters/node.ts\`
+(Hono's Node server is not a dependency). On Deno and Bun each app is served the way its own docs
+say: edgelette with its adapter's \`serve(app)\` (so its numbers include the adapter), Hono with
+\`Deno.serve(app.fetch)\` / \`Bun.serve({ fetch: app.fetch, websocket })\`, bare with
+\`Deno.serve\` / \`Bun.serve\` directly. \`wrk -t1 -c32\` runs for whole seconds per app and
+scenario, after a warm-up on a mix of every check; a run whose statuses are not the expected ones
+fails. *S6*: a \`ws\` client in the orchestrator keeps 8 connections each sending, awaiting the
+echo and sending again. The bare echo is \`Deno.upgradeWebSocket\`, \`server.upgrade\`, and on
+Node a hand-written \`ws\` server; Hono on Node would need \`@hono/node-ws\` (not installed).
+Server and load generator share the machine's cores.`;
 
 function cell(ratio) {
   if (!ratio) return "n/a";
@@ -170,5 +186,11 @@ export function renderReport(results) {
 }
 
 export function renderSmoke(results) {
-  return ["Smoke check (correctness only):", failures(results)].join("\n");
+  const counts = Object.entries(results.runtimes).flatMap(([runtime, phases]) =>
+    Object.entries(phases).map(([phase, result]) => `${runtime} ${phase} ${result.checked ?? 0}`),
+  );
+  return [
+    `Smoke check (correctness only); responses checked: ${counts.join(", ")}`,
+    failures(results),
+  ].join("\n");
 }

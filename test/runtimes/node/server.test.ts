@@ -4,7 +4,15 @@ import assert from "node:assert/strict";
 import { connect as connectTcp } from "node:net";
 import { afterAll, describe, it } from "vitest";
 import { config, serve } from "../../../adapters/node.ts";
-import { App, type Context, JSONResponse, PlainTextResponse, Route } from "../../../src/index.ts";
+import {
+  App,
+  ClientDisconnect,
+  type Context,
+  JSONResponse,
+  PlainTextResponse,
+  Route,
+  readJson,
+} from "../../../src/index.ts";
 
 const encoder = new TextEncoder();
 const reported: unknown[] = [];
@@ -23,6 +31,8 @@ function signal<T = void>(): { promise: Promise<T>; resolve: (value: T) => void 
 const abortArrived = signal();
 const clientAborted = signal<unknown>();
 const slowAnswerArrived = signal();
+const uploadArrived = signal();
+const uploadFailed = signal<unknown>();
 /** Lets the slow stream's first chunk go. */
 let releaseChunk: () => void;
 
@@ -93,6 +103,16 @@ function bigStream() {
   return new Response(body);
 }
 
+async function upload(request: Request) {
+  uploadArrived.resolve();
+  try {
+    return new JSONResponse(await readJson(request));
+  } catch (error) {
+    uploadFailed.resolve(error);
+    throw error;
+  }
+}
+
 function slowWork(_request: Request, ctx: Context) {
   ctx.waitUntil(sleep(30).then(() => finishedWork.push("slow task")));
   return new PlainTextResponse("started");
@@ -117,6 +137,7 @@ const app = new App({
     new Route("/broken-stream", brokenStream),
     new Route("/slow-first-chunk", slowFirstChunk),
     new Route("/big-stream", bigStream),
+    new Route("/upload", upload, { methods: ["POST"] }),
     new Route("/slow-work", slowWork),
     new Route("/failing-work", failingWork),
     new Route("/slow-answer", slowAnswer),
@@ -197,6 +218,32 @@ describe("edgelette/node serve()", () => {
     const reason = await clientAborted.promise;
     assert.equal((reason as Error).name, "AbortError");
     await own.close(); // nothing waits on the gone client: this resolves well before the test times out
+  });
+
+  it("S-REP-3: a client that leaves mid-upload is a ClientDisconnect, not reported", async () => {
+    const own = await serve(app, { port: 0 });
+    const client = new AbortController();
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode('{"partial": '));
+      },
+    });
+    const pending = fetch(at("/upload", own.url), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+      duplex: "half",
+      signal: client.signal,
+    } as RequestInit);
+    await uploadArrived.promise;
+    client.abort();
+    await assert.rejects(pending);
+    assert.ok((await uploadFailed.promise) instanceof ClientDisconnect);
+    await own.close(); // the request has been answered: anything reported is in by now
+    assert.equal(
+      reported.some((error) => error instanceof ClientDisconnect),
+      false,
+    );
   });
 
   it("S-REP-2: a streamed body that fails midway cuts the connection and is reported", async () => {
@@ -282,6 +329,10 @@ describe("edgelette/node serve()", () => {
     stop.abort();
     await own.close(); // the same shutdown, already under way
     await assert.rejects(fetch(at("/cookies", own.url)));
+  });
+
+  it("rejects an app without fetch, naming the rule", async () => {
+    await assert.rejects(serve({} as never), /needs an app with a fetch/);
   });
 
   it("rejects when the port is taken", async () => {

@@ -1,8 +1,10 @@
 // edgelette/node WebSockets: what the `ws` transport itself owes, seen by
 // the `ws` client. The shared behaviour suite runs in websocket-suite.test.ts.
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { connect as connectTcp } from "node:net";
 import { afterAll, describe, it } from "vitest";
+import WebSocket from "ws";
 import { serve } from "../../../adapters/node.ts";
 import {
   App,
@@ -150,6 +152,19 @@ describe("edgelette/node WebSockets", () => {
     });
   });
 
+  it("a protocol error from the client (invalid UTF-8 text) closes 1007; the server carries on", async () => {
+    const raw = new WebSocket(url("/record?key=bad-utf8"));
+    await once(raw, "open");
+    raw.send(Buffer.from([0xff, 0xfe]), { binary: false });
+    const [code] = await once(raw, "close");
+    assert.equal(code, 1007);
+    // ws drops the connection after sending 1007: the endpoint sees an abnormal closure.
+    assert.deepEqual(await recorded("bad-utf8"), { disconnect: true, code: 1006, reason: "" });
+    const socket = await connect(url("/echo"));
+    assert.equal((await nextEvent(socket)).kind, "message");
+    socket.close();
+  });
+
   it("a client that leaves before the endpoint accepts is a 1006 disconnect", async () => {
     const tcp = connectTcp(server.port, "127.0.0.1", () => {
       tcp.write(
@@ -163,7 +178,7 @@ describe("edgelette/node WebSockets", () => {
     assert.deepEqual(await recorded("gone"), { disconnect: true, code: 1006, reason: "" });
   });
 
-  it("a handshake ws refuses (no Sec-WebSocket-Key) is a 400, and the endpoint sees 1006", async () => {
+  it("a malformed handshake (no Sec-WebSocket-Key) is a 400 denial through the handlers", async () => {
     const answer = await new Promise<string>((resolve, reject) => {
       let received = "";
       const tcp = connectTcp(server.port, "127.0.0.1", () => {
@@ -179,8 +194,10 @@ describe("edgelette/node WebSockets", () => {
       tcp.once("close", () => resolve(received));
       tcp.once("error", reject);
     });
-    assert.match(answer, /^HTTP\/1\.1 400 /);
-    assert.deepEqual(await recorded("bad-handshake"), { disconnect: true, code: 1006, reason: "" });
+    assert.match(answer, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.match(answer, /invalid WebSocket upgrade request/);
+    assert.equal(seen["bad-handshake:arrived"], true);
+    assert.equal("bad-handshake" in seen, false, "the endpoint never got a socket");
   });
 
   it("close() closes open sockets with 1001 going away and resolves", async () => {
