@@ -16,6 +16,7 @@ export default defineConfig({
             "test/runtimes/deno/**",
             "test/runtimes/bun/**",
             "test/runtimes/workerd/**",
+            "test/runtimes/workerd-rooms/**",
           ],
           environment: "node",
         },
@@ -35,7 +36,6 @@ export default defineConfig({
       },
       {
         // Durable Object rooms (SPEC S-WS-11) and the chat example, inside workerd.
-        // `*.spec.ts`: the node project's `test/**/*.test.ts` would pick them up otherwise.
         plugins: [
           cloudflareTest({
             main: "./test/runtimes/workerd-rooms/worker.ts",
@@ -44,7 +44,7 @@ export default defineConfig({
         ],
         test: {
           name: "workerd-rooms",
-          include: ["test/runtimes/workerd-rooms/**/*.spec.ts"],
+          include: ["test/runtimes/workerd-rooms/**/*.test.ts"],
         },
       },
     ],

@@ -126,3 +126,15 @@ class PairSocket implements WebSocketTransport {
 function toMessage(data: unknown): WebSocketMessage {
   return typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer);
 }
+
+// Durable Object rooms on the Hibernation API (S-WS-11).
+export {
+  type BroadcastOptions,
+  type HibernatableSocket,
+  type RoomAcceptInit,
+  type RoomContext,
+  type RoomMessage,
+  type RoomOptions,
+  RoomSocket,
+  WebSocketRoom,
+} from "./cloudflare-rooms.ts";

@@ -137,16 +137,18 @@ function targets(results) {
   return ["| target | runtime | median | |", "| --- | --- | --- | --- |", ...lines].join("\n");
 }
 
+/** Failures (a wrong answer, a server that did not start) and gaps (a scenario a runtime lacks). */
 function failures(results) {
   const lines = [];
   for (const [runtime, phases] of Object.entries(results.runtimes)) {
     for (const [phase, result] of Object.entries(phases)) {
-      for (const failure of result?.failures ?? [])
-        lines.push(`- ${runtime} ${phase}: ${failure.split("\n")[0]}`);
-      if (result?.noEcho?.length)
-        lines.push(
-          `- ${runtime} ${phase}: no WebSocket echo for ${result.noEcho.join(", ")} on this runtime (S6 n/a)`,
-        );
+      for (const failure of result?.failures ?? []) {
+        lines.push(`- FAILED ${runtime} ${phase}: ${failure.split("\n")[0]}`);
+      }
+      if (result?.noEcho?.length) {
+        const apps = result.noEcho.join(", ");
+        lines.push(`- gap: ${runtime} ${phase}: no WebSocket echo for ${apps} (S6 n/a)`);
+      }
     }
   }
   return lines.length ? lines.join("\n") : "None.";

@@ -37,13 +37,12 @@ export const RATE_LIMIT = { messages: 20, windowMs: 10_000 };
 
 /** Counts one message against the member's window; over the limit closes 1013 (Try Again Later). */
 function spend(member: Member, now: number): Member {
-  if (now - member.windowStart >= RATE_LIMIT.windowMs)
+  if (now - member.windowStart >= RATE_LIMIT.windowMs) {
     return { ...member, windowStart: now, sent: 1 };
+  }
   if (member.sent >= RATE_LIMIT.messages) {
-    throw new WebSocketException(
-      1013,
-      `rate limit: at most ${RATE_LIMIT.messages} messages per 10 s`,
-    );
+    const limit = `at most ${RATE_LIMIT.messages} messages per ${RATE_LIMIT.windowMs / 1000} s`;
+    throw new WebSocketException(1013, `rate limit: ${limit}`);
   }
   return { ...member, sent: member.sent + 1 };
 }

@@ -2,10 +2,13 @@
  * The client side of the WebSocket suite, the same on every runtime: a
  * `ClientSocket` is a queue of events read with `next()`, whatever sits
  * underneath (a browser-style `WebSocket`, the `ws` package, or the
- * in-memory `TestWebSocket`).
+ * in-memory `TestWebSocket`). The targets at the bottom are the ways the
+ * suites reach an app that more than one runtime shares.
  */
 import { WebSocketDisconnect } from "../../src/index.ts";
-import type { TestWebSocket } from "../../src/testing/index.ts";
+import { type TestWebSocket, WebSocketDenialResponse } from "../../src/testing/index.ts";
+import type { Fetchable } from "../../src/types.ts";
+import { quietClient } from "./http/support.ts";
 
 export type ClientEvent =
   | { kind: "message"; data: string | Uint8Array }
@@ -22,13 +25,25 @@ export interface ClientSocket {
   close(code?: number, reason?: string): void;
 }
 
-/** How the suite reaches a server: one implementation per runtime. */
+/** How the suite reaches an app: one per kind of client (browser-style, `ws`, in memory, workerd). */
 export interface WebSocketTarget {
   /** Resolves once the socket is open; rejects if the upgrade is refused. */
   connect(path: string, options?: { protocols?: string[] }): Promise<ClientSocket>;
   /** An upgrade attempt the server refuses: the HTTP response it answered with. */
-  requestUpgrade(path: string): Promise<{ status: number; headers: Headers; body: string }>;
+  requestUpgrade(path: string): Promise<Denial>;
   baseUrl?: string;
+}
+
+/** The HTTP response a refused upgrade got. */
+export interface Denial {
+  status: number;
+  headers: Headers;
+  body: string;
+}
+
+/** A target that also answers plain requests, to read back what the app recorded. */
+export interface AppTarget extends WebSocketTarget {
+  get(path: string): Promise<Response>;
 }
 
 /** Long enough for any runtime here, short enough to fail before the test runner's own timeout. */
@@ -88,7 +103,11 @@ class EventQueue {
   }
 }
 
-/** What `fromWebSocketLike` needs: browser-style `WebSocket`s and the `ws` package both fit. */
+/**
+ * What `fromWebSocketLike` needs. Only the fields it reads, and one overload
+ * per event it listens to: the DOM `WebSocket` (Bun, Deno, workerd) and the
+ * `ws` package both fit as they are, no cast.
+ */
 export interface WebSocketLike {
   readonly readyState?: number;
   readonly protocol?: string;
@@ -96,8 +115,12 @@ export interface WebSocketLike {
   /** DOM typings want ArrayBuffer-backed views (not SharedArrayBuffer): we always pass a fresh copy. */
   send(data: string | Uint8Array<ArrayBuffer>): void;
   close(code?: number, reason?: string): void;
-  // biome-ignore lint/suspicious/noExplicitAny: each runtime has its own event types
-  addEventListener(type: string, listener: (event: any) => void): void;
+  addEventListener(type: "message", listener: (event: { readonly data: unknown }) => void): void;
+  addEventListener(
+    type: "close",
+    listener: (event: { readonly code: number; readonly reason?: string }) => void,
+  ): void;
+  addEventListener(type: "open" | "error", listener: () => void): void;
 }
 
 const OPEN = 1;
@@ -115,11 +138,17 @@ async function toMessageData(data: unknown): Promise<string | Uint8Array> {
   throw new TypeError(`unexpected WebSocket message data: ${Object.prototype.toString.call(data)}`);
 }
 
+/** What a client learned from the 101, where the socket itself does not say it. */
+export interface Handshake {
+  protocol: string;
+  headers: Headers;
+}
+
 /**
  * Wraps a client `WebSocket` (connecting or already open) as a `ClientSocket`;
  * resolves once it is open, rejects if it closes or fails first.
  */
-export function fromWebSocketLike(ws: WebSocketLike): Promise<ClientSocket> {
+export function fromWebSocketLike(ws: WebSocketLike, handshake?: Handshake): Promise<ClientSocket> {
   const queue = new EventQueue();
   // A Blob message needs an await: chain every event so none overtakes another.
   let delivered = Promise.resolve();
@@ -138,8 +167,9 @@ export function fromWebSocketLike(ws: WebSocketLike): Promise<ClientSocket> {
   );
   const socket: ClientSocket = {
     get protocol() {
-      return ws.protocol ?? "";
+      return handshake?.protocol ?? ws.protocol ?? "";
     },
+    headers: handshake?.headers,
     send: (data) => ws.send(typeof data === "string" ? data : new Uint8Array(data)),
     next: () => queue.next(),
     close: (code, reason) => ws.close(code, reason),
@@ -181,4 +211,52 @@ async function pump(testWs: TestWebSocket, queue: EventQueue): Promise<void> {
       return;
     }
   }
+}
+
+/** A handshake for `fetch`: browser-style clients hide a refusal's status (Bun closes 1006, Deno reports 0). */
+export const UPGRADE_HEADERS = {
+  upgrade: "websocket",
+  connection: "Upgrade",
+  "sec-websocket-version": "13",
+  "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+};
+
+/** A refused upgrade's response, read to the end. */
+export async function readDenial(response: Response): Promise<Denial> {
+  return { status: response.status, headers: response.headers, body: await response.text() };
+}
+
+/** A server at `baseUrl`, reached with the runtime's global `WebSocket` (Bun, Deno), denials with `fetch`. */
+export function browserTarget(baseUrl: URL | string): AppTarget {
+  const base = new URL(baseUrl);
+  const wsUrl = (path: string) => new URL(path, base).href.replace(/^http/, "ws");
+  return {
+    baseUrl: base.href,
+    get: (path) => fetch(new URL(path, base)),
+    connect: (path, options) => fromWebSocketLike(new WebSocket(wsUrl(path), options?.protocols)),
+    requestUpgrade: async (path) =>
+      readDenial(await fetch(new URL(path, base), { headers: UPGRADE_HEADERS })),
+  };
+}
+
+/** `app` in memory: `TestClient.websocketConnect` plays the client. */
+export function memoryTarget(app: Fetchable): AppTarget {
+  // A real client sees a 500 or a 1011, not the server's error: don't re-raise it.
+  const client = quietClient(app);
+  return {
+    get: (path) => client.get(path),
+    connect: async (path, options) =>
+      fromTestWebSocket(await client.websocketConnect(path, { subprotocols: options?.protocols })),
+    async requestUpgrade(path) {
+      const refusal = await client.websocketConnect(path).then(
+        (socket) => {
+          socket.close();
+          throw new Error(`expected ${path} to refuse the upgrade, but it was accepted`);
+        },
+        (error: unknown) => error,
+      );
+      if (!(refusal instanceof WebSocketDenialResponse)) throw refusal;
+      return readDenial(refusal.response);
+    },
+  };
 }

@@ -13,8 +13,12 @@ import {
   WebSocketRoute,
   type WebSocketSession,
 } from "../../../src/index.ts";
-import type { ClientEvent, ClientSocket } from "../../suite/ws-client.ts";
-import { UPGRADE_HEADERS, wireTarget } from "./targets.ts";
+import {
+  browserTarget,
+  type ClientEvent,
+  type ClientSocket,
+  UPGRADE_HEADERS,
+} from "../../suite/ws-client.ts";
 
 /** A promise with its resolve function at hand. */
 function deferred<T = void>() {
@@ -121,7 +125,7 @@ const app = new App({
 });
 
 const server: ServerHandle = await serve(app, { port: 0 });
-const target = wireTarget(server.url);
+const target = browserTarget(server.url);
 
 /** The close the client saw next, skipping messages. */
 async function closeOf(socket: ClientSocket): Promise<{ code: number; reason: string }> {
@@ -252,7 +256,7 @@ describe("edgelette/bun WebSockets", () => {
 
   it("close() tells open WebSocket clients 1001 going away", async () => {
     const own = await serve(app, { port: 0 });
-    const socket = await wireTarget(own.url).connect("/ws/wait");
+    const socket = await browserTarget(own.url).connect("/ws/wait");
     await own.close();
     assert.deepEqual(await closeOf(socket), { code: 1001, reason: "going away" });
   });

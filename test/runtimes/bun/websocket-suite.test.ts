@@ -4,12 +4,13 @@ import { afterAll, describe, it } from "bun:test";
 import { serve } from "../../../adapters/bun.ts";
 import { webSocketSuite } from "../../suite/websocket.ts";
 import { createWebSocketApp } from "../../suite/ws-app.ts";
-import { wireTarget } from "./targets.ts";
+import { browserTarget } from "../../suite/ws-client.ts";
 
 const server = await serve(createWebSocketApp(), { port: 0 });
 afterAll(() => server.close());
+const target = browserTarget(server.url);
 
-webSocketSuite({ describe, it }, wireTarget(server.url), {
+webSocketSuite({ describe, it }, target, {
   runtime: "bun",
-  reports: async () => (await fetch(new URL("/__reports", server.url))).json(),
+  reports: async () => (await target.get("/__reports")).json(),
 });

@@ -12,14 +12,8 @@ import {
   WebSocketRoute,
   type WebSocketSession,
 } from "../../../src/index.ts";
-import {
-  env,
-  rawHandshake,
-  test,
-  UPGRADE_HEADERS,
-  webSocketTarget,
-  withServer,
-} from "./support.ts";
+import { browserTarget, UPGRADE_HEADERS } from "../../suite/ws-client.ts";
+import { env, rawHandshake, test, withServer } from "./support.ts";
 
 /** A promise with its resolve function at hand. */
 function deferred<T>() {
@@ -157,7 +151,7 @@ test("aborting options.signal closes the server as close() does", async () => {
 
 test("S-WS-2: a WebSocketException before accept reaches Deno's client as a close code", () =>
   withServer(app, async (server) => {
-    const socket = await webSocketTarget(server).connect("/ws/refuse");
+    const socket = await browserTarget(server.url).connect("/ws/refuse");
     assert.deepEqual(await socket.next(), {
       kind: "close",
       code: 4003,
@@ -175,7 +169,7 @@ test("S-WS-3: an HTTPException before accept is an HTTP denial with status and b
 
 test("S-WS-5: an upgrade to a path with no WebSocket route is a 404 denial", () =>
   withServer(app, async (server) => {
-    const denial = await webSocketTarget(server).requestUpgrade("/background");
+    const denial = await browserTarget(server.url).requestUpgrade("/background");
     assert.equal(denial.status, 404);
     assert.equal(denial.body, "Not Found");
   }));
@@ -192,7 +186,7 @@ test("S-BAD-3: a malformed upgrade (no Sec-WebSocket-Key) is a 400, not a report
 
 test("S-WS-10: early sends, text, bytes and a close after accept reach Deno's client", () =>
   withServer(app, async (server) => {
-    const socket = await webSocketTarget(server).connect("/ws/echo", { protocols: ["a", "b"] });
+    const socket = await browserTarget(server.url).connect("/ws/echo", { protocols: ["a", "b"] });
     assert.equal(socket.protocol, "b");
     assert.deepEqual(await socket.next(), {
       kind: "message",
@@ -221,7 +215,7 @@ test("S-WS-1: headers given to accept() are on the 101 response", () =>
 test("S-WS-6: a client close reaches the endpoint and is reciprocated", () =>
   withServer(app, async (server) => {
     clientLeft = deferred<unknown>();
-    const socket = await webSocketTarget(server).connect("/ws/wait");
+    const socket = await browserTarget(server.url).connect("/ws/wait");
     assert.deepEqual(await socket.next(), { kind: "message", data: "ready" });
     socket.close(4100, "client leaves");
     assert.deepEqual(await socket.next(), { kind: "close", code: 4100, reason: "client leaves" });
@@ -233,7 +227,7 @@ test("S-WS-6: a client close reaches the endpoint and is reciprocated", () =>
 test("close() tells open WebSocket clients 1001 going away, and the endpoint sees it", async () => {
   clientLeft = deferred<unknown>();
   const server = await serve(app, { port: 0 });
-  const socket = await webSocketTarget(server).connect("/ws/wait");
+  const socket = await browserTarget(server.url).connect("/ws/wait");
   assert.deepEqual(await socket.next(), { kind: "message", data: "ready" });
   await server.close();
   assert.deepEqual(await socket.next(), { kind: "close", code: 1001, reason: "going away" });

@@ -1,17 +1,11 @@
 /**
  * Deno test plumbing: `Deno.test` with its leak sanitizers on (Deno 2.9 turns
- * them off by default), a server per test, and the shared WebSocket client.
+ * them off by default), a server per test, shared suites as steps, and a raw
+ * handshake. The WebSocket targets are the shared ones in suite/ws-client.ts.
  */
 import { type ServerHandle, serve } from "../../../adapters/deno.ts";
-import { type TestClient, WebSocketDenialResponse } from "../../../src/testing/index.ts";
 import type { SuiteApi } from "../../suite/api.ts";
-import {
-  type ClientSocket,
-  fromTestWebSocket,
-  fromWebSocketLike,
-  type WebSocketLike,
-  type WebSocketTarget,
-} from "../../suite/ws-client.ts";
+import { UPGRADE_HEADERS } from "../../suite/ws-client.ts";
 
 // The slice of the Deno namespace the tests use, so `tsc` needs no Deno types.
 interface TestStep {
@@ -47,48 +41,6 @@ export async function withServer<T>(app: Servable, fn: (server: ServerHandle) =>
   } finally {
     await server.close();
   }
-}
-
-/** The headers of a WebSocket handshake, for `fetch` (Deno's WebSocket reports a refusal as code 0). */
-export const UPGRADE_HEADERS = {
-  upgrade: "websocket",
-  connection: "Upgrade",
-  "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
-  "sec-websocket-version": "13",
-};
-
-/** Deno's own `WebSocket` client and `fetch`, pointed at `server`. */
-export function webSocketTarget(server: { url: URL }): WebSocketTarget {
-  const wsUrl = (path: string) => new URL(path, server.url).href.replace(/^http/, "ws");
-  return {
-    connect: (path, options): Promise<ClientSocket> =>
-      // The DOM typing of `send` is narrower than WebSocketLike's; Deno's WebSocket takes both.
-      fromWebSocketLike(new WebSocket(wsUrl(path), options?.protocols) as WebSocketLike),
-    async requestUpgrade(path) {
-      const response = await fetch(new URL(path, server.url), { headers: UPGRADE_HEADERS });
-      return { status: response.status, headers: response.headers, body: await response.text() };
-    },
-  };
-}
-
-/** The same app in memory: `websocketConnect` plays the client (Bun's entry has the same one). */
-export function memoryTarget(client: TestClient): WebSocketTarget {
-  return {
-    connect: async (path, options) =>
-      fromTestWebSocket(await client.websocketConnect(path, { subprotocols: options?.protocols })),
-    async requestUpgrade(path) {
-      const refusal = await client.websocketConnect(path).then(
-        (socket) => {
-          socket.close();
-          throw new Error(`expected ${path} to refuse the upgrade, but it was accepted`);
-        },
-        (error: unknown) => error,
-      );
-      if (!(refusal instanceof WebSocketDenialResponse)) throw refusal;
-      const { status, headers } = refusal.response;
-      return { status, headers, body: await refusal.response.text() };
-    },
-  };
 }
 
 interface Case {

@@ -2,13 +2,15 @@
 import { serve } from "../../../adapters/deno.ts";
 import { webSocketSuite } from "../../suite/websocket.ts";
 import { createWebSocketApp } from "../../suite/ws-app.ts";
-import { sanitizedSuite, webSocketTarget } from "./support.ts";
+import { browserTarget } from "../../suite/ws-client.ts";
+import { sanitizedSuite } from "./support.ts";
 
 sanitizedSuite("WebSockets over the wire on Deno", async () => {
   const server = await serve(createWebSocketApp(), { port: 0 });
-  const reports = async () => (await fetch(new URL("/__reports", server.url))).json();
+  const target = browserTarget(server.url);
+  const reports = async () => (await target.get("/__reports")).json();
   return {
-    register: (api) => webSocketSuite(api, webSocketTarget(server), { runtime: "deno", reports }),
+    register: (api) => webSocketSuite(api, target, { runtime: "deno", reports }),
     stop: () => server.close(),
   };
 });

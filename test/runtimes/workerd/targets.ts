@@ -5,10 +5,11 @@
  */
 import { exports } from "cloudflare:workers";
 import {
+  type AppTarget,
   type ClientSocket,
   fromWebSocketLike,
+  readDenial,
   type WebSocketLike,
-  type WebSocketTarget,
 } from "../../suite/ws-client.ts";
 
 /** The client end of a `WebSocketPair`, as it comes back in a 101 response. */
@@ -29,20 +30,12 @@ export async function openPairClient(response: Response): Promise<ClientSocket> 
   const end = pairEndOf(response);
   if (!end) throw new Error(`expected a WebSocket upgrade, got HTTP ${response.status}`);
   end.accept();
-  const socket = await fromWebSocketLike(end);
-  return {
-    protocol: response.headers.get("sec-websocket-protocol") ?? "",
-    headers: response.headers,
-    send: (data) => socket.send(data),
-    next: () => socket.next(),
-    close: (code, reason) => socket.close(code, reason),
-  };
+  const protocol = response.headers.get("sec-websocket-protocol") ?? "";
+  return fromWebSocketLike(end, { protocol, headers: response.headers });
 }
 
 /** The app served at `http://<host>/` by the test worker. */
-export function workerTarget(
-  host: string,
-): WebSocketTarget & { get(path: string): Promise<Response> } {
+export function workerTarget(host: string): AppTarget {
   const baseUrl = `http://${host}`;
   return {
     baseUrl,
@@ -59,7 +52,7 @@ export function workerTarget(
         end.close(1000);
         throw new Error(`expected ${path} to refuse the upgrade, but it was accepted`);
       }
-      return { status: response.status, headers: response.headers, body: await response.text() };
+      return readDenial(response);
     },
   };
 }
