@@ -9,6 +9,13 @@ export {
 export type { ErrorClass, HandlerEntries, HandlerKey } from "./handler-table.ts";
 export { ServerErrorMiddleware, type ServerErrorMiddlewareOptions } from "./middleware/errors.ts";
 export { ExceptionMiddleware, type ExceptionMiddlewareOptions } from "./middleware/exceptions.ts";
+export {
+  type ProblemDetails,
+  type ProblemDetailsOptions,
+  type ProblemMembers,
+  problemDetailsHandlers,
+  problemResponse,
+} from "./problem.ts";
 export type { ErrorReporter } from "./reporting.ts";
 export { type ReadJsonOptions, readJson } from "./request-body.ts";
 export {

@@ -54,9 +54,14 @@ function crash(): Response {
   throw new Error("the demo crashed on purpose");
 }
 
-/** Outside the 500 layer, so even a 500 carries CORS headers. */
+/**
+ * Outside the 500 layer, so even a 500 carries CORS headers. An accepted
+ * WebSocket upgrade is passed through untouched: rebuilding it would drop
+ * the socket (on Workers a 101 cannot even be constructed).
+ */
 const cors: Middleware = (next) => async (request, ctx) => {
   const response = await next(request, ctx);
+  if (request.headers.get("upgrade")?.toLowerCase() === "websocket") return response;
   const headers = new Headers(response.headers);
   headers.set("access-control-allow-origin", "*");
   return new Response(response.body, { status: response.status, headers });

@@ -87,7 +87,7 @@ export function webSocketSuite(
     return eventually(read, (matching) => matching.length > 0);
   }
 
-  describe(`WebSockets on ${options.runtime}`, () => {
+  describe(`S-RT-1, S-WS-10: WebSockets, unchanged on ${options.runtime}`, () => {
     describe("S-WS-1: the session API", () => {
       it("S-WS-1: text and bytes are echoed as sent", async () => {
         const socket = await target.connect("/ws/echo");

@@ -21,7 +21,7 @@ export type { HttpSuiteOptions } from "./options.ts";
  * app with `debug: true` turns stack capture on for the whole process (S-EXC-6).
  */
 export function httpSuite(api: SuiteApi, options: HttpSuiteOptions): void {
-  api.describe(`HTTP behaviour (${options.runtime})`, () => {
+  api.describe(`S-RT-1: HTTP behaviour, unchanged on ${options.runtime}`, () => {
     exceptionsSuite(api);
     handlerTableSuite(api);
     layersSuite(api);

@@ -1,0 +1,125 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { app } from "../../examples/demo/app.ts";
+import { TestClient, WebSocketDenialResponse } from "../../src/testing/index.ts";
+
+// Every claim the README's demo table makes, in memory; then the real thing:
+// `npm start`'s wrangler dev in workerd, on a free port, reached with curl-like
+// fetches and a `ws` client.
+
+const client = new TestClient(app, { raiseServerExceptions: false });
+
+describe("the demo app, in memory", () => {
+  it("S-ROU-1: /users/42 has a typed id", async () => {
+    expect(await (await client.get("/users/42")).json()).toEqual({ id: 42, name: "user 42" });
+  });
+
+  it("S-ROU-2: /users/abc is the JSON 404", async () => {
+    const response = await client.get("/users/abc");
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: "not found", path: "/users/abc" });
+  });
+
+  it("S-ROU-3: DELETE /items is a 405 with Allow", async () => {
+    const response = await client.delete("/items");
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("GET, HEAD, POST");
+  });
+
+  it("S-LOOK-2: /premium is answered by PaymentRequired's handler", async () => {
+    const response = await client.get("/premium");
+    expect(response.status).toBe(402);
+    expect(await response.json()).toEqual({ error: "plan gold needs a payment", plan: "gold" });
+  });
+
+  it("S-RES-1: /limited carries its Retry-After header", async () => {
+    const response = await client.get("/limited");
+    expect(response.status).toBe(429);
+    expect(response.headers.get("retry-after")).toBe("30");
+    expect(await response.text()).toBe("Slow down");
+  });
+
+  it("S-LAY-5: /crash is the 500 handler's JSON, with CORS from outer middleware", async () => {
+    const response = await client.get("/crash");
+    expect(response.status).toBe(500);
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    expect(await response.json()).toEqual({ error: "something broke; it has been reported" });
+  });
+
+  it("S-DBG-1: /debug/crash shows the traceback, as HTML to a browser", async () => {
+    const response = await client.get("/debug/crash", { headers: { accept: "text/html" } });
+    expect(response.status).toBe(500);
+    expect(response.headers.get("content-type")).toContain("text/html");
+    expect(await response.text()).toContain("the demo crashed on purpose");
+  });
+
+  it("S-WS-2: /ws without a token closes 1008", async () => {
+    const ws = await client.websocketConnect("/ws");
+    await expect(ws.receiveText()).rejects.toMatchObject({ code: 1008, reason: "token required" });
+  });
+
+  it("S-WS-7: /ws echoes JSON, answers bad JSON, and closes 4403 on a forbidden command", async () => {
+    const ws = await client.websocketConnect("/ws?token=demo");
+    ws.sendJson({ hello: 1 });
+    expect(await ws.receiveJson()).toEqual({ echo: { hello: 1 } });
+    ws.sendText("{nope");
+    expect(await ws.receiveJson()).toEqual({ error: "messages must be JSON" });
+    ws.sendJson({ command: "forbidden" });
+    await expect(ws.receiveText()).rejects.toMatchObject({ code: 4403 });
+  });
+
+  it("S-WS-5: an upgrade to an HTTP-only path is the JSON 404 denial", async () => {
+    const denial = await client.websocketConnect("/users/1").catch((error: unknown) => error);
+    expect(denial).toBeInstanceOf(WebSocketDenialResponse);
+    expect((denial as WebSocketDenialResponse).response.status).toBe(404);
+  });
+});
+
+describe("npm start: the demo in workerd (wrangler dev)", () => {
+  const port = 21_000 + Math.floor(Math.random() * 20_000);
+  const base = `http://127.0.0.1:${port}`;
+  let wrangler: ChildProcess;
+
+  beforeAll(async () => {
+    const root = resolve(import.meta.dirname, "../..");
+    wrangler = spawn(
+      "node",
+      ["node_modules/wrangler/bin/wrangler.js", "dev", "--ip", "127.0.0.1", "--port", String(port)],
+      { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+    );
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const ready = await fetch(base).then(
+        (response) => response.ok,
+        () => false,
+      );
+      if (ready) return;
+      await new Promise((done) => setTimeout(done, 250));
+    }
+    throw new Error("wrangler dev did not answer within 30 s");
+  }, 40_000);
+
+  afterAll(() => {
+    wrangler?.kill("SIGTERM");
+  });
+
+  it("S-ROU-1: serves the typed route over HTTP", async () => {
+    expect(await (await fetch(`${base}/users/42`)).json()).toEqual({ id: 42, name: "user 42" });
+  });
+
+  it("S-DBG-2: curl's */* gets the plain-text traceback", async () => {
+    const response = await fetch(`${base}/debug/crash`, { headers: { accept: "*/*" } });
+    expect(response.headers.get("content-type")).toContain("text/plain");
+    expect(await response.text()).toContain("Error: the demo crashed on purpose");
+  });
+
+  it("S-WS-2: /ws without a token closes 1008 for a real client", async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    const [code, reason] = await new Promise<[number, string]>((done) =>
+      ws.on("close", (closeCode, closeReason) => done([closeCode, String(closeReason)])),
+    );
+    expect([code, reason]).toEqual([1008, "token required"]);
+  });
+});
