@@ -1,8 +1,8 @@
 /**
  * Node's HTTP messages as fetch's and back, for edgelette/node (an internal
  * module): `IncomingMessage` → `Request`, `Response` → `ServerResponse`.
- * Node 20's undici classes are slow, so the hot path avoids what a request
- * seldom needs: an AbortSignal, a body stream for GET, a stream read for a
+ * Node 20's undici classes are slow, so the hot path skips what a request
+ * seldom needs: an AbortSignal, a body stream for GET, chunked writes for a
  * body edgelette built from a string.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -84,10 +84,13 @@ export async function writeResponse(res: ServerResponse, response: Response, met
   const reason = response.statusText || undefined;
   if (method === "HEAD" || response.body === null) {
     await response.body?.cancel();
-    return void res.writeHead(response.status, reason, headerLines(response.headers)).end();
+    // A HEAD answer stands for a GET's headers; 204 and 304 never carry a length.
+    const bodiless = method === "HEAD" || response.status === 204 || response.status === 304;
+    const lines = headerLines(response.headers, bodiless ? undefined : 0);
+    return void res.writeHead(response.status, reason, lines).end();
   }
   if (isBuffered(response)) {
-    const bytes = Buffer.from(await response.arrayBuffer());
+    const bytes = await readAll(response.body.getReader());
     res.writeHead(response.status, reason, headerLines(response.headers, bytes.byteLength));
     return void res.end(bytes);
   }
@@ -103,6 +106,17 @@ function headerLines(headers: Headers, contentLength?: number): string[] {
   }
   if (contentLength !== undefined) lines.push("content-length", String(contentLength));
   return lines;
+}
+
+/** The whole body; a reader loop costs Node 20 less than `arrayBuffer()`. */
+async function readAll(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    chunks.push(chunk.value);
+  }
+  const [only] = chunks;
+  if (chunks.length !== 1) return Buffer.concat(chunks);
+  return Buffer.from(only.buffer, only.byteOffset, only.byteLength); // no copy
 }
 
 async function writeBody(res: ServerResponse, reader: ReadableStreamDefaultReader<Uint8Array>) {

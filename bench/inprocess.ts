@@ -30,10 +30,6 @@ interface Config {
   large?: number;
 }
 
-async function serve(app: FetchApp, request: Request): Promise<Response> {
-  return app.fetch(request);
-}
-
 /** Every app × every check: how many were made, and the mismatches (none when all is well). */
 async function checkAll(apps: ReadonlyMap<AppName, FetchApp>) {
   const failures: string[] = [];
@@ -42,7 +38,7 @@ async function checkAll(apps: ReadonlyMap<AppName, FetchApp>) {
     for (const probe of HTTP_SCENARIOS.flatMap((each) => each.checks)) {
       checked++;
       try {
-        const response = await serve(app, toRequest(probe));
+        const response = await app.fetch(toRequest(probe));
         const body = await response.text();
         const problem = mismatch(
           probe,
@@ -71,7 +67,7 @@ async function sample(app: FetchApp, probe: Probe, ms: number): Promise<number> 
   while (elapsed < ms) {
     const requests = Array.from({ length: CHUNK }, () => toRequest(probe));
     const start = performance.now();
-    for (const request of requests) await (await serve(app, request)).text();
+    for (const request of requests) await (await app.fetch(request)).text();
     elapsed += performance.now() - start;
     count += CHUNK;
     await yieldToEventLoop();
@@ -122,7 +118,7 @@ function collectGarbage(): void {
 async function serveMixed(app: FetchApp, from: number, to: number): Promise<void> {
   for (let index = from; index < to; index++) {
     const probe = MIXED_PROBES[index % MIXED_PROBES.length] as Probe;
-    await (await serve(app, toRequest(probe))).text();
+    await (await app.fetch(toRequest(probe))).text();
     if (index % 1000 === 999) await yieldToEventLoop();
   }
 }

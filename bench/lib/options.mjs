@@ -15,7 +15,7 @@ const PRESETS = {
   // The real run (about 10 minutes on 2 cores).
   full: {
     timed: true,
-    inprocess: { rounds: 7, sampleMs: 150, warmupMs: 200 },
+    inprocess: { rounds: 5, sampleMs: 150, warmupMs: 200 },
     memory: { small: 10_000, large: 1_000_000 },
     http: { rounds: 3, seconds: 1, warmupSeconds: 2, connections: 32 },
     websocket: { rounds: 3, seconds: 1, connections: 8 },

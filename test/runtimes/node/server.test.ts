@@ -9,7 +9,9 @@ import {
   ClientDisconnect,
   type Context,
   JSONResponse,
+  Mount,
   PlainTextResponse,
+  RedirectResponse,
   Route,
   readJson,
 } from "../../../src/index.ts";
@@ -28,11 +30,11 @@ function signal<T = void>(): { promise: Promise<T>; resolve: (value: T) => void 
   return { promise, resolve };
 }
 
-const abortArrived = signal();
-const clientAborted = signal<unknown>();
 const slowAnswerArrived = signal();
 const uploadArrived = signal();
 const uploadFailed = signal<unknown>();
+const lateArrived = signal();
+const lateReason = signal<unknown>();
 /** Lets the slow stream's first chunk go. */
 let releaseChunk: () => void;
 
@@ -53,13 +55,41 @@ function cookies() {
   return new Response("two cookies", { status: 201, statusText: "Made", headers });
 }
 
-/** Answers only once the client has given up. */
-async function waitForAbort(request: Request) {
-  abortArrived.resolve();
-  if (!request.signal.aborted) {
-    await new Promise((resolve) => request.signal.addEventListener("abort", resolve));
-  }
-  clientAborted.resolve(request.signal.reason);
+/** Resolves with the signal's reason once it aborts (at once if it already has). */
+function aborted(clientGone: AbortSignal): Promise<unknown> {
+  if (clientGone.aborted) return Promise.resolve(clientGone.reason);
+  return new Promise((resolve) => {
+    clientGone.addEventListener("abort", () => resolve(clientGone.reason));
+  });
+}
+
+/**
+ * An endpoint that answers only once the client has given up, watching the
+ * signal of `copy(request)`; `arrived` and `reason` tell the test what it saw.
+ */
+function abortWaiter(copy: (request: Request) => Request = (request) => request) {
+  const arrived = signal();
+  const reason = signal<unknown>();
+  const endpoint = async (request: Request) => {
+    arrived.resolve();
+    reason.resolve(await aborted(copy(request).signal));
+    return new PlainTextResponse("nobody is listening");
+  };
+  return { endpoint, arrived: arrived.promise, reason: reason.promise };
+}
+
+const waiters = {
+  direct: abortWaiter(),
+  clone: abortWaiter((request) => request.clone()),
+  mounted: abortWaiter(),
+};
+
+/** Reads `request.signal` for the first time only after the client has left. */
+async function lateSignal(request: Request) {
+  lateArrived.resolve();
+  await request.text().catch(() => {}); // the body breaks: the client is gone
+  await new Promise((resolve) => setImmediate(resolve)); // and Node has seen its socket close
+  lateReason.resolve(await aborted(request.signal));
   return new PlainTextResponse("nobody is listening");
 }
 
@@ -133,7 +163,16 @@ const app = new App({
   routes: [
     new Route("/describe", describeRequest, { methods: ["GET", "POST"] }),
     new Route("/cookies", cookies),
-    new Route("/wait-for-abort", waitForAbort),
+    new Route("/wait-for-abort", waiters.direct.endpoint),
+    new Route("/clone-waits-for-abort", waiters.clone.endpoint),
+    // A foreign fetch handler gets a copy of the request: `new Request(url, request)`.
+    new Mount("/foreign", { fetch: waiters.mounted.endpoint }),
+    new Route("/late-signal", lateSignal, { methods: ["POST"] }),
+    new Route("/text", () => new PlainTextResponse("héllo wörld")),
+    new Route("/wrong-length", () => {
+      return new PlainTextResponse("hello", { headers: { "content-length": "999" } });
+    }),
+    new Route("/redirect", () => new RedirectResponse("/text")),
     new Route("/broken-stream", brokenStream),
     new Route("/slow-first-chunk", slowFirstChunk),
     new Route("/big-stream", bigStream),
@@ -201,6 +240,31 @@ describe("edgelette/node serve()", () => {
     assert.equal(await response.text(), "two cookies");
   });
 
+  it("writes a body edgelette built from a string in one piece, with its Content-Length", async () => {
+    const response = await fetch(at("/text"));
+    assert.equal(
+      response.headers.get("content-length"),
+      String(encoder.encode("héllo wörld").length),
+    );
+    assert.equal(response.headers.get("transfer-encoding"), null);
+    assert.equal(await response.text(), "héllo wörld");
+  });
+
+  it("a buffered body's own Content-Length gives way to its true length", async () => {
+    const response = await fetch(at("/wrong-length"));
+    assert.equal(response.headers.get("content-length"), "5");
+    assert.equal(await response.text(), "hello");
+  });
+
+  it("a response without a body says Content-Length: 0, not a chunked empty body", async () => {
+    const answer = await rawExchange(
+      "GET /redirect HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert.match(answer, /^HTTP\/1\.1 307 /);
+    assert.match(answer, /\r\ncontent-length: 0\r\n/i);
+    assert.doesNotMatch(answer, /transfer-encoding/i);
+  });
+
   it("S-ROU-6: HEAD gets the status and headers, no body", async () => {
     const response = await fetch(at("/cookies"), { method: "HEAD" });
     assert.equal(response.status, 201);
@@ -212,12 +276,45 @@ describe("edgelette/node serve()", () => {
     const own = await serve(app, { port: 0 });
     const client = new AbortController();
     const pending = fetch(at("/wait-for-abort", own.url), { signal: client.signal });
-    await abortArrived.promise;
+    await waiters.direct.arrived;
     client.abort();
     await assert.rejects(pending);
-    const reason = await clientAborted.promise;
+    const reason = await waiters.direct.reason;
     assert.equal((reason as Error).name, "AbortError");
     await own.close(); // nothing waits on the gone client: this resolves well before the test times out
+  });
+
+  for (const [name, path] of [
+    ["clone", "/clone-waits-for-abort"],
+    ["mounted", "/foreign/"],
+  ] as const) {
+    it(`the client's signal follows a request copy (${name})`, async () => {
+      const client = new AbortController();
+      const pending = fetch(at(path), { signal: client.signal });
+      await waiters[name].arrived;
+      client.abort();
+      await assert.rejects(pending);
+      assert.equal(((await waiters[name].reason) as Error).name, "AbortError");
+    });
+  }
+
+  it("request.signal read for the first time after the client left is aborted", async () => {
+    const client = new AbortController();
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode("partial"));
+      },
+    });
+    const pending = fetch(at("/late-signal"), {
+      method: "POST",
+      body,
+      duplex: "half",
+      signal: client.signal,
+    } as RequestInit);
+    await lateArrived.promise;
+    client.abort();
+    await assert.rejects(pending);
+    assert.equal(((await lateReason.promise) as Error).name, "AbortError");
   });
 
   it("S-REP-3: a client that leaves mid-upload is a ClientDisconnect, not reported", async () => {
