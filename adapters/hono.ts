@@ -20,6 +20,7 @@ import type {
   NotFoundHandler,
 } from "hono";
 import { HTTPException as HonoHTTPException } from "hono/http-exception";
+import type { Answer, Layer } from "../src/answer.ts";
 import { RequestContext } from "../src/context.ts";
 import { HTTPException } from "../src/exceptions.ts";
 import type { HandlerEntries, HandlerTable } from "../src/handler-table.ts";
@@ -72,7 +73,7 @@ export function exceptionLayers(options: ExceptionLayersOptions = {}): Exception
 }
 
 class HonoBridge {
-  readonly #stack: Handler;
+  readonly #stack: Layer;
   /** How many times each request is inside `middleware` right now (nested apps may repeat it). */
   readonly #depth = new WeakMap<HonoContext, number>();
 
@@ -119,7 +120,7 @@ class HonoBridge {
   }
 
   /** The layers' answer to an error that happened outside the middleware. */
-  #answer(c: HonoContext, error: unknown): Promise<Response> {
+  #answer(c: HonoContext, error: unknown): Answer {
     return this.#stack(c.req.raw, new BridgeContext(c, () => Promise.reject(error)));
   }
 

@@ -3,7 +3,8 @@
  * CPU profiles of one app's in-process path, summarised as self time per
  * function and per file, and total time per src/ function. The raw
  * .cpuprofile files are kept (Chrome DevTools opens them). The profile covers
- * the whole process, including the untimed `new Request` of each chunk.
+ * the whole process, including the untimed `new Request` of each chunk. On
+ * Node the line numbers are those of the compiled .js (bench/lib/build.mjs).
  */
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -23,7 +23,7 @@ async function runPhases(options) {
   const { http } = await import("./lib/http.mjs");
   const { inProcess, memory } = await import("./lib/inprocess.mjs");
   const results = { runtimes: {} };
-  if (options.phases.includes("http")) ensureWrk();
+  if (options.timed && options.phases.includes("http")) ensureWrk(); // smoke needs no wrk
   for (const runtime of options.runtimes) {
     results.runtimes[runtime] = {};
     if (options.phases.includes("inprocess")) {
@@ -42,9 +42,11 @@ async function runPhases(options) {
 }
 
 function hasFailures(results) {
-  return Object.values(results.runtimes).some((phases) =>
+  const failed = Object.values(results.runtimes).some((phases) =>
     Object.values(phases).some((result) => result.failures.length > 0),
   );
+  const memory = Object.values(results.memory ?? {}).flatMap((apps) => Object.values(apps));
+  return failed || memory.some((each) => each.error !== undefined);
 }
 
 async function main() {

@@ -1,3 +1,4 @@
+import { type Answer, guarded, type Layer, type Recover } from "./answer.ts";
 import { RequestContext } from "./context.ts";
 import type { HandlerEntries, HandlerKey, HandlerTable } from "./handler-table.ts";
 import { ServerErrorMiddleware } from "./middleware/errors.ts";
@@ -42,17 +43,23 @@ interface StackParts {
  *   outer middleware → ServerErrorMiddleware → middleware → ExceptionMiddleware → router → endpoint
  * Built once; both exception layers share one handler table.
  */
-export function buildStack(parts: StackParts): Handler {
+export function buildStack(parts: StackParts): Layer {
   const { router, table, debug, onError } = parts;
-  let handler: Handler = new ExceptionMiddleware(router, { table, debug }).handle;
-  handler = wrap(handler, parts.middleware);
-  handler = new ServerErrorMiddleware(handler, { table, debug, onError }).handle;
-  return wrap(handler, parts.outerMiddleware);
+  let layer: Layer = new ExceptionMiddleware(router, { table, debug }).handle;
+  layer = wrap(layer, parts.middleware);
+  layer = new ServerErrorMiddleware(layer, { table, debug, onError }).handle;
+  return wrap(layer, parts.outerMiddleware);
 }
 
-/** Applies middleware so that the first listed ends up outermost. */
-function wrap(inner: Handler, middleware: readonly Middleware[]): Handler {
-  return middleware.reduceRight((next, layer) => layer(next), inner);
+/**
+ * Applies middleware so that the first listed ends up outermost. Middleware
+ * is promised a `Handler` that returns a promise, so the layer below is
+ * adapted at that boundary only; with no middleware nothing is added.
+ */
+function wrap(inner: Layer, middleware: readonly Middleware[]): Layer {
+  if (middleware.length === 0) return inner;
+  const next: Handler = async (request, ctx) => inner(request, ctx);
+  return middleware.reduceRight((below, each) => each(below), next);
 }
 
 /**
@@ -66,7 +73,7 @@ export class App {
   readonly router: Router;
   readonly #table: HandlerTable;
   readonly #onError: ErrorReporter;
-  readonly #stack: Handler;
+  readonly #stack: Layer;
 
   constructor(options: AppOptions = {}) {
     checkMiddleware(options.middleware, "middleware");
@@ -91,20 +98,24 @@ export class App {
     this.#table.add(key, handler);
   }
 
-  /** The whole stack as a `Handler`, for mounting inside another app. */
-  readonly handle: Handler = (request, ctx) => this.#stack(request, ctx);
+  /** The whole stack as a layer, for mounting inside another app. */
+  readonly handle: Layer = (request, ctx) => this.#stack(request, ctx);
 
-  /** The Fetch-API entry point: `(request, env?, executionCtx?)`. Never rejects. */
-  readonly fetch = async (request: Request, env?: unknown, executionCtx?: unknown) => {
+  /**
+   * The Fetch-API entry point: `(request, env?, executionCtx?)`. Answers at
+   * once when nothing had to wait (as Hono does), else with a promise that
+   * never rejects.
+   */
+  readonly fetch = (request: Request, env?: unknown, executionCtx?: unknown): Answer => {
     const ctx = new RequestContext(request, env, executionCtx);
-    try {
-      return await this.#stack(request, ctx);
-    } catch (error) {
-      // Only outer middleware can get here: nothing outside it could answer.
-      reportOnce(this.#onError, error, request);
-      ctx.observeServerError(error);
-      return new PlainTextResponse("Internal Server Error", { status: 500 });
-    }
+    return guarded(this.#stack, request, ctx, this.#lastResort);
+  };
+
+  // Only outer middleware can get here: nothing outside it could answer.
+  readonly #lastResort: Recover<RequestContext> = (error, request, ctx) => {
+    reportOnce(this.#onError, error, request);
+    ctx.observeServerError(error);
+    return new PlainTextResponse("Internal Server Error", { status: 500 });
   };
 }
 

@@ -12,56 +12,65 @@ export interface EdgeletteResponseInit extends ResponseInit {
   background?: BackgroundTask | readonly BackgroundTask[];
 }
 
-const BACKGROUND = Symbol.for("edgelette.background");
-// Bodies built here from a string are complete: the 500 layer need not watch them as streams.
-const BUFFERED = Symbol.for("edgelette.buffered");
-
-type Tagged = Response & { [BACKGROUND]?: readonly BackgroundTask[]; [BUFFERED]?: true };
-
-function tag(response: Response, init: EdgeletteResponseInit | undefined): void {
-  const tagged = response as Tagged;
-  tagged[BUFFERED] = true;
-  const background = init?.background;
-  if (background !== undefined) {
-    tagged[BACKGROUND] = typeof background === "function" ? [background] : [...background];
-  }
-}
+// Most responses carry no tasks: a side table keeps the response objects plain.
+const backgroundTasks = new WeakMap<Response, readonly BackgroundTask[]>();
 
 /** Removes and returns the background tasks of `response`, so they run exactly once. */
 export function takeBackground(response: Response): readonly BackgroundTask[] | undefined {
-  const tagged = response as Tagged;
-  const tasks = tagged[BACKGROUND];
-  if (tasks !== undefined) tagged[BACKGROUND] = undefined;
+  const tasks = backgroundTasks.get(response);
+  if (tasks !== undefined) backgroundTasks.delete(response);
   return tasks;
 }
 
 /** True when the body is known to be complete (no user stream that could fail midway). */
 export function isBuffered(response: Response): boolean {
-  return (response as Tagged)[BUFFERED] === true || response.body === null;
+  return response instanceof BufferedResponse || response.body === null;
 }
 
 function withContentType(
   init: EdgeletteResponseInit | undefined,
   contentType: string,
 ): ResponseInit {
-  const headers = new Headers(init?.headers);
+  if (init?.headers === undefined) {
+    return {
+      status: init?.status,
+      statusText: init?.statusText,
+      headers: { "content-type": contentType },
+    };
+  }
+  const headers = new Headers(init.headers);
   if (!headers.has("content-type")) headers.set("content-type", contentType);
-  return { status: init?.status, statusText: init?.statusText, headers };
+  return { status: init.status, statusText: init.statusText, headers };
+}
+
+/**
+ * The base of edgelette's responses: a body built from a complete value, so
+ * the 500 layer need not watch it as a stream, and optional background tasks.
+ */
+class BufferedResponse extends Response {
+  constructor(
+    body: BodyInit | null,
+    init: ResponseInit,
+    background: EdgeletteResponseInit["background"],
+  ) {
+    super(body, init);
+    if (background !== undefined) {
+      backgroundTasks.set(this, typeof background === "function" ? [background] : [...background]);
+    }
+  }
 }
 
 /** `text/plain; charset=utf-8`. */
-export class PlainTextResponse extends Response {
+export class PlainTextResponse extends BufferedResponse {
   constructor(body: string, init?: EdgeletteResponseInit) {
-    super(body, withContentType(init, "text/plain; charset=utf-8"));
-    tag(this, init);
+    super(body, withContentType(init, "text/plain; charset=utf-8"), init?.background);
   }
 }
 
 /** `text/html; charset=utf-8`. */
-export class HTMLResponse extends Response {
+export class HTMLResponse extends BufferedResponse {
   constructor(body: string, init?: EdgeletteResponseInit) {
-    super(body, withContentType(init, "text/html; charset=utf-8"));
-    tag(this, init);
+    super(body, withContentType(init, "text/html; charset=utf-8"), init?.background);
   }
 }
 
@@ -69,10 +78,13 @@ export class HTMLResponse extends Response {
  * `application/json`; `undefined` is sent as `null`.
  * @example return new JSONResponse({ id: 1 }, { status: 201 })
  */
-export class JSONResponse extends Response {
+export class JSONResponse extends BufferedResponse {
   constructor(body: unknown, init?: EdgeletteResponseInit) {
-    super(JSON.stringify(body ?? null), withContentType(init, "application/json"));
-    tag(this, init);
+    super(
+      JSON.stringify(body ?? null),
+      withContentType(init, "application/json"),
+      init?.background,
+    );
   }
 }
 
@@ -82,7 +94,7 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  * A redirect to `url`, relative or absolute, sent as given (307 by default).
  * @example return new RedirectResponse("/login")
  */
-export class RedirectResponse extends Response {
+export class RedirectResponse extends BufferedResponse {
   constructor(url: string | URL, status = 307, init?: EdgeletteResponseInit) {
     if (!REDIRECT_STATUSES.has(status)) {
       throw new RangeError(
@@ -91,7 +103,6 @@ export class RedirectResponse extends Response {
     }
     const headers = new Headers(init?.headers);
     headers.set("location", String(url));
-    super(null, { status, headers });
-    tag(this, init);
+    super(null, { status, headers }, init?.background);
   }
 }

@@ -27,7 +27,9 @@ async function memoryOf(runtime, app, { small, large }) {
   try {
     return await runScript(runtime, "inprocess", config, { timeoutMs: 240_000, gc: true });
   } catch (error) {
-    return { error: error.message.split("\n").slice(0, 3).join(" ") };
+    // The last line of stderr says why; the command line is in the bench's own code.
+    const lines = error.message.split("\n").filter((line) => line.trim() !== "");
+    return { error: lines.at(-1).slice(0, 200) };
   }
 }
 

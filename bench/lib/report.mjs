@@ -59,6 +59,7 @@ function cell(ratio) {
 function ratioTable(rows) {
   const head = `| runtime | scenario | ${COMPARISONS.map(([a, b]) => `${a}/${b}`).join(" | ")} |`;
   const rule = `| --- | --- | ${COMPARISONS.map(() => "---").join(" | ")} |`;
+  if (rows.length === 0) return "Not run.";
   const body = rows.map(
     ({ runtime, id, costs }) => `| ${runtime} | ${id} | ${compare(costs).map(cell).join(" | ")} |`,
   );
@@ -75,20 +76,17 @@ function megabytes(bytes) {
   return `${(bytes / 2 ** 20).toFixed(1)} MB`;
 }
 
-function memoryTable(memory) {
+function memoryTable(memory, counts) {
   const rows = Object.entries(memory ?? {}).flatMap(([runtime, apps]) =>
     Object.entries(apps).map(([app, m]) => {
-      if (m.error) return `| ${runtime} | ${app} | failed: ${m.error} | | | |`;
+      if (m.error) return `| ${runtime} | ${app} | failed (see below) | | | |`;
       const growth = m.afterLarge.heap - m.afterSmall.heap;
       const sign = growth >= 0 ? "+" : "";
       return `| ${runtime} | ${app} | ${megabytes(m.afterSmall.heap)} | ${megabytes(m.afterLarge.heap)} | ${sign}${megabytes(growth)} | ${megabytes(m.afterLarge.rss)} |`;
     }),
   );
   if (rows.length === 0) return "Not run.";
-  const first = Object.values(Object.values(memory)[0])[0];
-  const [small, large] = [first?.small ?? "?", first?.large ?? "?"].map((n) =>
-    n.toLocaleString("en"),
-  );
+  const [small, large] = [counts.small, counts.large].map((n) => n.toLocaleString("en"));
   return [
     `Heap used after a forced GC, after ${small} and after ${large} mixed requests in process (every check of S1–S5 and S7 in turn, back to the event loop every 1,000), one process per app. A leak shows as growth. Bun reports JavaScriptCore's heap, which is not comparable with V8's; RSS includes memory the allocator keeps.`,
     "",
@@ -146,6 +144,11 @@ function failures(results) {
       }
     }
   }
+  for (const [runtime, apps] of Object.entries(results.memory ?? {})) {
+    for (const [app, measured] of Object.entries(apps)) {
+      if (measured.error) lines.push(`- FAILED ${runtime} memory ${app}: ${measured.error}`);
+    }
+  }
   return lines.length ? lines.join("\n") : "None.";
 }
 
@@ -175,7 +178,7 @@ export function renderReport(results) {
     "## HTTP on 127.0.0.1: wrk (S1–S5, S7) and a `ws` echo client (S6)",
     ratioTable(rowsOf(results, "http")),
     "## Memory",
-    memoryTable(results.memory),
+    memoryTable(results.memory, results.options.memory),
     "## Failures and gaps",
     failures(results),
     "",

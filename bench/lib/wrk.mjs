@@ -4,12 +4,13 @@
  * other status, one that expects an error must see nothing but errors.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "./processes.mjs";
 
 const scripts = mkdtempSync(join(tmpdir(), "edgelette-bench-wrk-"));
+process.once("exit", () => rmSync(scripts, { recursive: true, force: true }));
 
 function hasWrk() {
   return spawnSync("wrk", ["--version"]).error === undefined;
@@ -29,7 +30,8 @@ export function ensureWrk() {
 }
 
 export function wrkVersion() {
-  const { stdout, stderr } = spawnSync("wrk", ["--version"], { encoding: "utf8" });
+  const { stdout, stderr, error } = spawnSync("wrk", ["--version"], { encoding: "utf8" });
+  if (error) return "not installed";
   return `${stdout}${stderr}`
     .split("\n")[0]
     .replace(/ Copyright.*/, "")

@@ -1,6 +1,6 @@
 /**
  * The Node server for one app: `node …/bench/servers/node.js <app>` (compiled
- * by bench/run.mjs: Node 20 cannot run TypeScript). All three apps go through
+ * by bench/lib/build.mjs: Node 20 cannot run TypeScript). All three apps go through
  * the same server code, edgelette's `node:http` adapter, so the comparison
  * is fair: Hono's own Node server is not a dependency of this project.
  *

@@ -1,3 +1,4 @@
+import { type Answer, andThen, guarded, type Layer, type Recover } from "../answer.ts";
 import { runBackground } from "../background.ts";
 import { asRequestContext, type ErrorSink, RequestContext } from "../context.ts";
 import { tracebackResponse } from "../debug/traceback.ts";
@@ -9,12 +10,11 @@ import type {
   AnyExceptionHandler,
   Context,
   ExceptionHandler,
-  Handler,
   WebSocketExceptionHandler,
 } from "../types.ts";
 import { createHandlerTable } from "./exceptions.ts";
 import { callHandler, lookupHandler } from "./handle-exception.ts";
-import { toHandler, type Wrappable } from "./to-handler.ts";
+import { toLayer, type Wrappable } from "./to-handler.ts";
 
 export interface ServerErrorMiddlewareOptions {
   /** Answers unhandled errors (the same as registering key `Error`). */
@@ -31,8 +31,8 @@ function safeServerError(): Response {
   return new PlainTextResponse("Internal Server Error", { status: 500 });
 }
 
-function notAResponse(value: unknown): TypeError {
-  return new TypeError(`the 500 handler returned ${typeof value}, not a Response`);
+function notAResponse(value: unknown, who = "the 500 handler"): TypeError {
+  return new TypeError(`${who} returned ${typeof value}, not a Response`);
 }
 
 /**
@@ -41,13 +41,13 @@ function notAResponse(value: unknown): TypeError {
  * @example export default new ServerErrorMiddleware(handler, { onError: log })
  */
 export class ServerErrorMiddleware implements ErrorSink {
-  readonly #next: Handler;
+  readonly #next: Layer;
   readonly #table: HandlerTable;
   readonly #debug: boolean;
   readonly #onError: ErrorReporter;
 
   constructor(app: Wrappable, options: ServerErrorMiddlewareOptions = {}) {
-    this.#next = toHandler(app);
+    this.#next = toLayer(app);
     this.#table = options.table ?? createHandlerTable();
     if (options.handler) this.#table.add(Error, options.handler);
     this.#debug = options.debug ?? false;
@@ -62,19 +62,14 @@ export class ServerErrorMiddleware implements ErrorSink {
     this.#table.add(key, handler);
   }
 
-  readonly handle: Handler = async (request: Request, ctx: Context) => {
+  readonly handle: Layer = (request: Request, ctx: Context) => {
     const context = asRequestContext(request, ctx);
     context.errorSink = this;
-    let response: Response;
-    try {
-      response = await this.#next(request, context);
-    } catch (error) {
-      response = await this.#answer(request, error, context);
-    }
-    return this.#deliver(request, response, context);
+    const answer = guarded(this.#next, request, context, this.#answer);
+    return andThen(answer, (response) => this.#deliver(request, response, context));
   };
 
-  readonly fetch = (request: Request, env?: unknown, executionCtx?: unknown): Promise<Response> =>
+  readonly fetch = async (request: Request, env?: unknown, executionCtx?: unknown) =>
     this.handle(request, new RequestContext(request, env, executionCtx));
 
   report(error: unknown, request: Request, ctx: RequestContext): void {
@@ -91,21 +86,33 @@ export class ServerErrorMiddleware implements ErrorSink {
   // 1. A client that went away is not a server error. 2. Handled exceptions
   //    thrown by middleware still get their handler (an auth 401 stays a 401).
   // 3. Everything else is reported, then answered by the 500 handler.
-  async #answer(request: Request, error: unknown, ctx: RequestContext): Promise<Response> {
+  readonly #answer: Recover<RequestContext> = (error, request, ctx) => {
     if (error instanceof ClientDisconnect) return new Response(null, { status: 499 });
     const handler = lookupHandler(this.#table, error);
-    if (handler) {
-      try {
-        return await callHandler(handler as ExceptionHandler, request, error, ctx);
-      } catch (handlerError) {
-        error = handlerError;
-      }
-    }
-    // Reported before answering: the response hides the error from the client, not from us.
+    if (!handler) return this.#answerUnhandled(error, request, ctx);
+    return guarded(
+      (req, c) => callHandler(handler as ExceptionHandler, req, error, c),
+      request,
+      ctx,
+      this.#answerUnhandled,
+    );
+  };
+
+  /** Reported before answering: the response hides the error from the client, not from us. */
+  readonly #answerUnhandled: Recover<RequestContext> = (error, request, ctx) => {
     this.report(error, request, ctx);
     if (this.#debug) return tracebackResponse(request, error);
-    return (await this.#callUnhandledHandler(request, error, ctx)) ?? safeServerError();
-  }
+    const handler = this.#table.forUnhandled();
+    if (!handler) return safeServerError();
+    const failed = (handlerError: unknown) => {
+      this.report(handlerError, request, ctx);
+      return safeServerError();
+    };
+    const answer = guarded((req, c) => handler(req, error, c), request, ctx, failed);
+    return andThen(answer, (response: unknown) =>
+      response instanceof Response ? response : failed(notAResponse(response)),
+    );
+  };
 
   /** The 500 handler's response, or undefined (after reporting why) when it fails. */
   async #callUnhandledHandler(
@@ -125,8 +132,14 @@ export class ServerErrorMiddleware implements ErrorSink {
     return undefined;
   }
 
-  /** Hands background tasks to `waitUntil`, and watches bodies that could fail midway. */
-  #deliver(request: Request, response: Response, ctx: RequestContext): Response {
+  /**
+   * Hands background tasks to `waitUntil`, and watches bodies that could fail
+   * midway. Whatever came back must be a `Response` (middleware can get it wrong).
+   */
+  #deliver(request: Request, response: unknown, ctx: RequestContext): Answer {
+    if (!(response instanceof Response)) {
+      return this.#answerUnhandled(notAResponse(response, "the handler"), request, ctx);
+    }
     const tasks = takeBackground(response);
     if (tasks) ctx.waitUntil(runBackground(tasks));
     if (isBuffered(response)) return response;

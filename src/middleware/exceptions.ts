@@ -1,3 +1,4 @@
+import { guarded, type Layer, type Recover } from "../answer.ts";
 import { RequestContext } from "../context.ts";
 import { enableStackCapture, HTTPException, WebSocketException } from "../exceptions.ts";
 import { type HandlerEntries, type HandlerKey, HandlerTable } from "../handler-table.ts";
@@ -6,12 +7,11 @@ import type {
   AnyExceptionHandler,
   Context,
   ExceptionHandler,
-  Handler,
   WebSocketExceptionHandler,
 } from "../types.ts";
 import { WebSocketSession } from "../websocket/session.ts";
 import { handleException } from "./handle-exception.ts";
-import { toHandler, type Wrappable } from "./to-handler.ts";
+import { toLayer, type Wrappable } from "./to-handler.ts";
 
 const NO_BODY_STATUSES = new Set([204, 304]);
 
@@ -65,11 +65,11 @@ export interface ExceptionMiddlewareOptions {
  * @example export default new ExceptionMiddleware(handler, { handlers: { 404: notFound } })
  */
 export class ExceptionMiddleware {
-  readonly #next: Handler;
+  readonly #next: Layer;
   readonly #table: HandlerTable;
 
   constructor(app: Wrappable, options: ExceptionMiddlewareOptions = {}) {
-    this.#next = toHandler(app);
+    this.#next = toLayer(app);
     this.#table = options.table ?? createHandlerTable(options.handlers);
     if (options.debug) enableStackCapture();
   }
@@ -80,16 +80,15 @@ export class ExceptionMiddleware {
     this.#table.add(key, handler);
   }
 
-  readonly handle: Handler = async (request: Request, ctx: Context) => {
+  readonly handle: Layer = (request: Request, ctx: Context) => {
     if (ctx instanceof RequestContext) ctx.exceptionTable = this.#table;
-    try {
-      return await this.#next(request, ctx);
-    } catch (exc) {
-      return handleException(this.#table, request, exc, ctx);
-    }
+    return guarded(this.#next, request, ctx, this.#recover);
   };
 
-  /** Workers-style entry point; re-throws what no handler takes. */
-  readonly fetch = (request: Request, env?: unknown, executionCtx?: unknown): Promise<Response> =>
+  /** Workers-style entry point; rejects with what no handler takes. */
+  readonly fetch = async (request: Request, env?: unknown, executionCtx?: unknown) =>
     this.handle(request, new RequestContext(request, env, executionCtx));
+
+  readonly #recover: Recover = (exc, request, ctx) =>
+    handleException(this.#table, request, exc, ctx);
 }

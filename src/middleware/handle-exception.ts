@@ -1,3 +1,4 @@
+import type { Answer } from "../answer.ts";
 import type { RequestContext } from "../context.ts";
 import { HTTPException } from "../exceptions.ts";
 import type { HandlerTable } from "../handler-table.ts";
@@ -24,12 +25,12 @@ export function lookupHandler(table: HandlerTable, exc: unknown): AnyExceptionHa
 }
 
 /** Answers `exc` with its handler, or re-throws it to the next layer out. */
-export async function handleException(
+export function handleException(
   table: HandlerTable,
   request: Request,
   exc: unknown,
   ctx: Context,
-): Promise<Response> {
+): Answer {
   const handler = lookupHandler(table, exc);
   if (!handler) throw exc;
   const ws = (ctx as Partial<RequestContext>).webSocket;
@@ -67,18 +68,26 @@ async function handleOnSocket(
  * Calls a handler and insists on a `Response`. A handler that throws hands
  * its error to the 500 layer with the original exception as its `cause`.
  */
-export async function callHandler(
+export function callHandler(
   handler: ExceptionHandler,
   request: Request,
   exc: unknown,
   ctx: Context,
-): Promise<Response> {
-  let response: unknown;
+): Answer {
+  let answer: unknown;
   try {
-    response = await handler(request, exc, ctx);
+    answer = handler(request, exc, ctx);
   } catch (error) {
     throw keepCause(error, exc);
   }
+  if (answer instanceof Response) return answer;
+  return Promise.resolve(answer).then(
+    (response) => checkResponse(response, exc),
+    (error) => Promise.reject(keepCause(error, exc)),
+  );
+}
+
+function checkResponse(response: unknown, exc: unknown): Response {
   if (response instanceof Response) return response;
   throw new TypeError(
     `exception handler for ${describe(exc)} returned ${describe(response)}, not a Response`,

@@ -1,4 +1,5 @@
-import type { Context, Endpoint, Handler, WebSocketEndpoint } from "../types.ts";
+import type { Answer, Layer } from "../answer.ts";
+import type { Context, Endpoint, WebSocketEndpoint } from "../types.ts";
 import type { WebSocketLimits } from "../websocket/session.ts";
 import { type CompiledPath, compilePath } from "./path.ts";
 
@@ -45,18 +46,28 @@ export class Route {
     this.methods = normaliseMethods(options.methods ?? ["GET"]);
   }
 
-  /** @internal Calls the endpoint; a HEAD served by GET keeps status and headers, drops the body. */
-  async call(request: Request, ctx: Context): Promise<Response> {
-    const response = await this.endpoint(request, ctx);
+  /** @internal Calls the endpoint: at once when it answers at once (most do). */
+  call(request: Request, ctx: Context): Answer {
+    const answer = this.endpoint(request, ctx);
+    if (answer instanceof Response) return this.#finish(request, answer);
+    return Promise.resolve(answer).then((response) => this.#finish(request, response));
+  }
+
+  /** Insists on a `Response`; a HEAD served by GET keeps status and headers, drops the body. */
+  #finish(request: Request, response: unknown): Answer {
     if (!(response instanceof Response)) {
       throw new TypeError(
         `the endpoint for ${request.method} ${this.path} returned ${typeof response}, not a Response`,
       );
     }
     if (request.method !== "HEAD" || response.body === null) return response;
-    await response.body.cancel();
-    return new Response(null, response);
+    return withoutBody(response);
   }
+}
+
+async function withoutBody(response: Response): Promise<Response> {
+  await response.body?.cancel();
+  return new Response(null, response);
 }
 
 /**
@@ -94,7 +105,7 @@ function checkLimits(path: string, limits: WebSocketLimits): void {
 
 /** What a `Mount` can hold: an edgelette app or router, or any fetch handler. */
 export type MountTarget =
-  | { handle: Handler }
+  | { handle: Layer }
   | { fetch(request: Request, env?: unknown, executionCtx?: unknown): Response | Promise<Response> }
   | ((request: Request, env?: unknown, executionCtx?: unknown) => Response | Promise<Response>);
 

@@ -1,9 +1,10 @@
 import type { Router as HonoRouter } from "hono/router";
+import type { Layer } from "../answer.ts";
 import { RequestContext } from "../context.ts";
 import { HTTPException } from "../exceptions.ts";
 import { ExceptionMiddleware } from "../middleware/exceptions.ts";
 import { RedirectResponse } from "../responses.ts";
-import type { Context, Handler } from "../types.ts";
+import type { Context } from "../types.ts";
 import { runWebSocketRoute } from "../websocket/run.ts";
 import { callMount } from "./mount.ts";
 import { createHonoRouter, matchAll } from "./path.ts";
@@ -87,7 +88,7 @@ export class Router {
     this.#matcher = undefined; // Hono's routers are sealed once matched: rebuild lazily
   }
 
-  readonly handle: Handler = async (request: Request, ctx: Context) => {
+  readonly handle: Layer = (request: Request, ctx: Context) => {
     const path = this.#pathOf(request, ctx);
     const found = this.#find(path, request.method, isWebSocketUpgrade(request));
     switch (found.kind) {
@@ -107,7 +108,7 @@ export class Router {
   };
 
   /** A router used on its own answers 404/405 itself, with the default handlers. */
-  readonly fetch = (request: Request, env?: unknown, executionCtx?: unknown): Promise<Response> => {
+  readonly fetch = async (request: Request, env?: unknown, executionCtx?: unknown) => {
     this.#standalone ??= new ExceptionMiddleware(this.handle);
     return this.#standalone.handle(request, new RequestContext(request, env, executionCtx));
   };

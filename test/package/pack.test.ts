@@ -54,7 +54,7 @@ describe("the packed package", () => {
       for (const entry of entries) names[entry] = Object.keys(await import(entry)).sort();
       console.log(JSON.stringify(names));`;
     const built = JSON.parse(run("node", ["--input-type=module", "-e", script], project));
-    expect(built["edgelette"]).toEqual(Object.keys(await import("../../src/index.ts")).sort());
+    expect(built.edgelette).toEqual(Object.keys(await import("../../src/index.ts")).sort());
     expect(built["edgelette/testing"]).toEqual(
       Object.keys(await import("../../src/testing/index.ts")).sort(),
     );

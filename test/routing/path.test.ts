@@ -6,6 +6,8 @@ import {
   createHonoRouter,
   matchAll,
 } from "../../src/routing/path.ts";
+import { Route } from "../../src/routing/route.ts";
+import { Router } from "../../src/routing/router.ts";
 
 /** A Hono router holding `paths`, registered in order, as the app's router does. */
 function routerFor(...paths: string[]) {
@@ -195,12 +197,22 @@ describe("matchAll", () => {
     expect(matchAll(routerFor("/users/{id:int}", "/"), "/nowhere")).toEqual([]);
   });
 
-  it("S-ROU-1: routes added after a match are still found", () => {
-    const router = routerFor("/a");
-    expect(resolve(router, "/a")).toEqual([["/a", {}]]);
-    const late = compilePath("/b/{n:int}");
-    router.add("ALL", late.pattern, late);
-    expect(resolve(router, "/b/1")).toEqual([["/b/{n:int}", { n: 1 }]]);
+  it("S-ROU-1: a Router rebuilds its matcher, so routes added after a request are found", async () => {
+    const router = new Router([new Route("/a", () => new Response("a"))]);
+    expect(await (await router.fetch(new Request("http://x/a"))).text()).toBe("a");
+    router.add(new Route("/b/{n:int}", (_request, ctx) => new Response(`b${ctx.params.n}`)));
+    expect(await (await router.fetch(new Request("http://x/b/1"))).text()).toBe("b1");
+  });
+
+  it("S-ROU-1: the table falls back to the trie when RegExpRouter cannot express it", () => {
+    // `/users/me` + `/users/{name}` overlap and `{rest:path}` is `.*`: both need the trie.
+    expect(resolve(routerFor("/users/me", "/users/{name}"), "/users/me")).toEqual([
+      ["/users/me", {}],
+      ["/users/{name}", { name: "me" }],
+    ]);
+    expect(resolve(routerFor("/files/{rest:path}"), "/files/a/b")).toEqual([
+      ["/files/{rest:path}", { rest: "a/b" }],
+    ]);
   });
 
   it("S-ROU-1: matchAll also reads RegExpRouter's [[handler, indexMap][], stash] shape", () => {
