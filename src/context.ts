@@ -20,8 +20,9 @@ export interface ErrorSink {
 
 /** The `Context` edgelette creates for each request. */
 export class RequestContext implements Context {
-  params: Record<string, unknown> = {};
-  state: Record<string, unknown> = {};
+  // Created on first use: most requests never touch `state`, and the router replaces `params`.
+  #params: Record<string, unknown> | undefined;
+  #state: Record<string, unknown> | undefined;
   readonly env: Record<string, unknown>;
   readonly request: Request;
   readonly executionCtx: ObservedExecutionContext | undefined;
@@ -38,6 +39,24 @@ export class RequestContext implements Context {
     this.request = request;
     this.env = (env ?? {}) as Record<string, unknown>;
     this.executionCtx = isExecutionContext(executionCtx) ? executionCtx : undefined;
+  }
+
+  get params(): Record<string, unknown> {
+    this.#params ??= {};
+    return this.#params;
+  }
+
+  set params(params: Record<string, unknown>) {
+    this.#params = params;
+  }
+
+  get state(): Record<string, unknown> {
+    this.#state ??= {};
+    return this.#state;
+  }
+
+  set state(state: Record<string, unknown>) {
+    this.#state = state;
   }
 
   waitUntil(promise: Promise<unknown>): void {

@@ -66,7 +66,8 @@ export class ServerErrorMiddleware implements ErrorSink {
     const context = asRequestContext(request, ctx);
     context.errorSink = this;
     const answer = guarded(this.#next, request, context, this.#answer);
-    return andThen(answer, (response) => this.#deliver(request, response, context));
+    if (answer instanceof Response) return this.#deliver(request, answer, context);
+    return answer.then((response) => this.#deliver(request, response, context));
   };
 
   readonly fetch = async (request: Request, env?: unknown, executionCtx?: unknown) =>

@@ -209,20 +209,21 @@ function convertSlots(
   slots: readonly Slot[],
   raw: Record<string, string>,
 ): Record<string, unknown> | undefined {
-  const entries: [string, unknown][] = [];
+  // Names were checked to be identifiers (and not `__proto__`) at compile time.
+  const params: Record<string, unknown> = {};
   for (const slot of slots) {
     const text = raw[slot.key];
     if (text === undefined) return undefined;
-    const texts = slot.splitter ? slot.splitter.exec(text)?.slice(1) : [text];
-    if (texts === undefined) return undefined;
-    for (const [index, param] of slot.params.entries()) {
-      const value = param.convertor.convert(texts[index] ?? "");
+    const texts = slot.splitter ? slot.splitter.exec(text) : [text, text];
+    if (texts === null) return undefined;
+    for (let index = 0; index < slot.params.length; index++) {
+      const param = slot.params[index] as Param;
+      const value = param.convertor.convert(texts[index + 1] ?? "");
       if (value === undefined) return undefined;
-      entries.push([param.name, value]);
+      params[param.name] = value;
     }
   }
-  // fromEntries defines own properties, so no name can reach a prototype.
-  return Object.fromEntries(entries);
+  return params;
 }
 
 /**
@@ -258,9 +259,10 @@ export function matchAll<T>(
 
 /** RegExpRouter's shape: each param is an index into the regex match. */
 function readStash(indexes: ParamIndexMap, stash: ParamStash): Record<string, string> {
-  const entries = Object.entries(indexes).flatMap(([name, index]) => {
-    const value = stash[index];
-    return value === undefined ? [] : [[name, value] as const];
-  });
-  return Object.fromEntries(entries);
+  const params: Record<string, string> = {};
+  for (const name in indexes) {
+    const value = stash[indexes[name] as number];
+    if (value !== undefined) params[name] = value;
+  }
+  return params;
 }
