@@ -6,7 +6,7 @@
  * after hibernation is the same member.
  */
 import { WebSocketDisconnect } from "../src/exceptions.ts";
-import { isSendableCloseCode } from "../src/status.ts";
+import { assertSendableClose } from "../src/websocket/close-frame.ts";
 
 // The slices of the Workers types used here, so `tsc` needs no Workers types
 // (they clash with DOM and Node's). Structurally compatible with `@cloudflare/workers-types`.
@@ -41,19 +41,6 @@ interface Attachment<State> {
 type Phase = "connecting" | "open" | "closed";
 
 const OPEN = 1;
-const MAX_REASON_BYTES = 123;
-const encoder = new TextEncoder();
-
-function checkClose(code: unknown, reason: unknown): void {
-  if (!isSendableCloseCode(code)) {
-    throw new RangeError(
-      `WebSocket close code must be sendable (1000–1003, 1007–1014 or 3000–4999), got ${String(code)}`,
-    );
-  }
-  if (typeof reason !== "string" || encoder.encode(reason).byteLength > MAX_REASON_BYTES) {
-    throw new RangeError("WebSocket close reason must be a string of at most 123 UTF-8 bytes");
-  }
-}
 
 function offeredSubprotocols(request: Request): string[] {
   const offered = request.headers.get("sec-websocket-protocol") ?? "";
@@ -186,7 +173,7 @@ export class RoomSocket<State = unknown> {
   /** Closes the socket. In `onConnect` before `accept()`, accepts first so the client sees the code. Twice is a no-op. */
   close(code = 1000, reason = ""): void {
     if (this.#phase === "closed") return;
-    checkClose(code, reason);
+    assertSendableClose(code, reason);
     if (this.#phase === "connecting") this.accept();
     this.#phase = "closed";
     try {

@@ -12,7 +12,7 @@ import { HTTPException, WebSocketDisconnect, WebSocketException } from "../src/e
 import { ServerErrorMiddleware } from "../src/middleware/errors.ts";
 import { ExceptionMiddleware } from "../src/middleware/exceptions.ts";
 import { consoleReporter, type ErrorReporter, reportOnce } from "../src/reporting.ts";
-import { truncateReason } from "../src/websocket/run.ts";
+import { closeFrameForHttpException } from "../src/websocket/close-frame.ts";
 import { type HibernatableSocket, RoomSocket } from "./cloudflare-room-socket.ts";
 
 export type { HibernatableSocket, RoomAcceptInit } from "./cloudflare-room-socket.ts";
@@ -183,9 +183,7 @@ export abstract class WebSocketRoom<Env = unknown, State = unknown> {
 function closeFrameFor(error: unknown): { code: number; reason: string } | undefined {
   if (error instanceof WebSocketException) return { code: error.code, reason: error.reason };
   if (!(error instanceof HTTPException)) return undefined;
-  const { detail } = error;
-  const text = typeof detail === "string" ? detail : (JSON.stringify(detail) ?? "");
-  return { code: 4000 + error.statusCode, reason: truncateReason(text) };
+  return closeFrameForHttpException(error);
 }
 
 /** Answers the client's close frame: the Hibernation API does not, and a client left waiting sees 1006. */

@@ -1,4 +1,5 @@
-import { isSendableCloseCode, isValidHttpStatus, phrase } from "./status.ts";
+import { isValidHttpStatus, phrase } from "./status.ts";
+import { assertSendableClose } from "./websocket/close-frame.ts";
 
 /**
  * The exceptions edgelette understands. They are plain data: they never render
@@ -118,20 +119,6 @@ export class HTTPException extends EdgeletteException {
 }
 brand(HTTPException, "HTTPException");
 
-const MAX_REASON_BYTES = 123;
-const encoder = new TextEncoder();
-
-function checkCloseCode(className: string, code: number, reason: string): void {
-  if (!isSendableCloseCode(code)) {
-    throw new RangeError(
-      `${className} code must be sendable (1000–1003, 1007–1014 or 3000–4999), got ${String(code)}`,
-    );
-  }
-  if (encoder.encode(reason).byteLength > MAX_REASON_BYTES) {
-    throw new RangeError(`${className} reason must be at most 123 UTF-8 bytes`);
-  }
-}
-
 /**
  * Closes a WebSocket with `code` and `reason`, before or after `accept()`.
  * @example throw new WebSocketException(4403, "forbidden")
@@ -141,7 +128,7 @@ export class WebSocketException extends EdgeletteException {
   readonly reason: string;
 
   constructor(code = 1008, reason = "") {
-    checkCloseCode("WebSocketException", code, reason);
+    assertSendableClose(code, reason, "WebSocketException");
     super(`${code}: ${reason}`);
     this.code = code;
     this.reason = reason;

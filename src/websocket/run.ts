@@ -4,29 +4,14 @@ import { keepCause, lookupHandler } from "../middleware/handle-exception.ts";
 import { consoleReporter, reportOnce } from "../reporting.ts";
 import type { WebSocketRoute } from "../routing/route.ts";
 import type { Context, WebSocketExceptionHandler } from "../types.ts";
+import { closeFrameForHttpException } from "./close-frame.ts";
 import { WebSocketSession } from "./session.ts";
 import { upgraderOf } from "./transport.ts";
 
-const MAX_REASON_BYTES = 123;
-const encoder = new TextEncoder();
-
-/** Cuts `text` to at most 123 UTF-8 bytes without splitting a character. */
-export function truncateReason(text: string): string {
-  if (encoder.encode(text).byteLength <= MAX_REASON_BYTES) return text;
-  let bytes = 0;
-  let cut = "";
-  for (const char of text) {
-    bytes += encoder.encode(char).byteLength;
-    if (bytes > MAX_REASON_BYTES) break;
-    cut += char;
-  }
-  return cut;
-}
-
 /** The close frame for an `HTTPException` after accept: 4000 + status, detail as reason (S-WS-3). */
 export function closeForHttpException(ws: WebSocketSession, exc: HTTPException): void {
-  const detail = typeof exc.detail === "string" ? exc.detail : JSON.stringify(exc.detail);
-  ws.close(4000 + exc.statusCode, truncateReason(detail ?? ""));
+  const { code, reason } = closeFrameForHttpException(exc);
+  ws.close(code, reason);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { WebSocketDisconnect } from "../exceptions.ts";
-import { isSendableCloseCode } from "../status.ts";
+import { assertSendableClose, utf8Length } from "./close-frame.ts";
 import { Inbox } from "./inbox.ts";
 import type { TransportEvents, WebSocketMessage, WebSocketTransport } from "./transport.ts";
 
@@ -22,27 +22,14 @@ type Phase = "connecting" | "open" | "closed";
 type Closer = "endpoint" | "peer";
 
 const DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
-const MAX_REASON_BYTES = 123;
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 function byteLength(message: WebSocketMessage): number {
-  return typeof message === "string" ? encoder.encode(message).byteLength : message.byteLength;
+  return typeof message === "string" ? utf8Length(message) : message.byteLength;
 }
 
 function toBytes(data: Uint8Array | ArrayBuffer): Uint8Array {
   return data instanceof Uint8Array ? data : new Uint8Array(data);
-}
-
-function checkClose(code: unknown, reason: unknown): void {
-  if (!isSendableCloseCode(code)) {
-    throw new RangeError(
-      `WebSocket close code must be sendable (1000–1003, 1007–1014 or 3000–4999), got ${String(code)}`,
-    );
-  }
-  if (typeof reason !== "string" || encoder.encode(reason).byteLength > MAX_REASON_BYTES) {
-    throw new RangeError("WebSocket close reason must be a string of at most 123 UTF-8 bytes");
-  }
 }
 
 /**
@@ -167,7 +154,7 @@ export class WebSocketSession {
    */
   close(code = 1000, reason = ""): void {
     if (this.#phase === "closed") return;
-    checkClose(code, reason);
+    assertSendableClose(code, reason);
     this.#shutDown(code, reason, "endpoint");
   }
 
