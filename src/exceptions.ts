@@ -22,6 +22,11 @@ export function enableStackCapture(): void {
   captureStacks = true;
 }
 
+/** Whether some app runs with `debug: true`, so exceptions must carry their own stacks. */
+export function stacksCaptured(): boolean {
+  return captureStacks;
+}
+
 /**
  * Turns stack capture off around a `super()` call, so a handled exception
  * costs about as much as a return. Returns what `restoreStacks` needs.

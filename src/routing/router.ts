@@ -1,7 +1,7 @@
 import type { Router as HonoRouter } from "hono/router";
 import type { Layer } from "../answer.ts";
 import { RequestContext } from "../context.ts";
-import { HTTPException } from "../exceptions.ts";
+import { HTTPException, stacksCaptured } from "../exceptions.ts";
 import { ExceptionMiddleware } from "../middleware/exceptions.ts";
 import { RedirectResponse } from "../responses.ts";
 import type { Context } from "../types.ts";
@@ -19,6 +19,16 @@ type Found =
 
 const NOT_FOUND: Found = { kind: "none" };
 const CANONICAL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+// Misses are common (scanners, typos) and an Error costs microseconds on some
+// runtimes even without a stack: unless debugging, one immutable 404 serves all.
+let sharedNotFound: HTTPException | undefined;
+
+function notFound(): HTTPException {
+  if (stacksCaptured()) return new HTTPException(404);
+  sharedNotFound ??= Object.freeze(new HTTPException(404));
+  return sharedNotFound;
+}
 
 /** `Allow` in the canonical order, then any other methods A–Z (S-ROU-3). */
 function allowHeader(allowed: ReadonlySet<string>): string {
@@ -46,8 +56,9 @@ function decodePath(raw: string): string {
   }
 }
 
+/** An opening handshake is always a GET (RFC 6455 §4.1): other methods skip the header read. */
 function isWebSocketUpgrade(request: Request): boolean {
-  return request.headers.get("upgrade")?.toLowerCase() === "websocket";
+  return request.method === "GET" && request.headers.get("upgrade")?.toLowerCase() === "websocket";
 }
 
 function toggleTrailingSlash(path: string): string {
@@ -145,7 +156,7 @@ export class Router {
         return new RedirectResponse(url.pathname + url.search);
       }
     }
-    throw new HTTPException(404);
+    throw notFound();
   }
 
   #matcherFor(): HonoRouter<BaseRoute> {
