@@ -30,9 +30,13 @@ export async function readJson(request: Request, options: ReadJsonOptions = {}):
   }
 }
 
+const decoder = new TextDecoder();
+
 async function readText(request: Request, limit: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   if (declared > limit) throw new HTTPException(413);
+  // A declared length within the limit bounds the body (servers stop there): read it whole.
+  if (declared >= 0) return readWhole(request);
   if (request.body === null) return "";
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -48,7 +52,15 @@ async function readText(request: Request, limit: number): Promise<string> {
     if (error instanceof HTTPException) throw error;
     throw new ClientDisconnect("the client went away while its body was read", { cause: error });
   }
-  return new TextDecoder().decode(concat(chunks, size));
+  return decoder.decode(chunks.length === 1 ? chunks[0] : concat(chunks, size));
+}
+
+async function readWhole(request: Request): Promise<string> {
+  try {
+    return await request.text();
+  } catch (error) {
+    throw new ClientDisconnect("the client went away while its body was read", { cause: error });
+  }
 }
 
 function concat(chunks: Uint8Array[], size: number): Uint8Array {
