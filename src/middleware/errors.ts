@@ -81,7 +81,7 @@ export class ServerErrorMiddleware implements ErrorSink {
   /** A background failure is reported and shown to the 500 handler, whose response is discarded. */
   async backgroundFailed(error: unknown, request: Request, ctx: RequestContext): Promise<void> {
     this.report(error, request, ctx);
-    await this.#callUnhandledHandler(request, error, ctx);
+    await this.#callUnhandledHandler(error, request, ctx);
   }
 
   // 1. A client that went away is not a server error. 2. Handled exceptions
@@ -103,6 +103,11 @@ export class ServerErrorMiddleware implements ErrorSink {
   readonly #answerUnhandled: Recover<RequestContext> = (error, request, ctx) => {
     this.report(error, request, ctx);
     if (this.#debug) return tracebackResponse(request, error);
+    return this.#callUnhandledHandler(error, request, ctx);
+  };
+
+  /** The 500 handler's response; the safe 500 (after reporting why) when there is none or it fails. */
+  #callUnhandledHandler(error: unknown, request: Request, ctx: RequestContext): Answer {
     const handler = this.#table.forUnhandled();
     if (!handler) return safeServerError();
     const failed = (handlerError: unknown) => {
@@ -113,24 +118,6 @@ export class ServerErrorMiddleware implements ErrorSink {
     return andThen(answer, (response: unknown) =>
       response instanceof Response ? response : failed(notAResponse(response)),
     );
-  };
-
-  /** The 500 handler's response, or undefined (after reporting why) when it fails. */
-  async #callUnhandledHandler(
-    request: Request,
-    error: unknown,
-    ctx: RequestContext,
-  ): Promise<Response | undefined> {
-    const handler = this.#table.forUnhandled();
-    if (!handler) return undefined;
-    try {
-      const response = await handler(request, error, ctx);
-      if (response instanceof Response) return response;
-      this.report(notAResponse(response), request, ctx);
-    } catch (handlerError) {
-      this.report(handlerError, request, ctx);
-    }
-    return undefined;
   }
 
   /**
