@@ -101,7 +101,8 @@ class BunTransport implements WebSocketTransport {
 
 /** Serves `app` with `Bun.serve`; resolves once it listens. Stop it with `close()`. */
 export async function serve(app: Fetchable, options: ServeOptions = {}): Promise<ServerHandle> {
-  const work = new PendingWork(options.onError);
+  const report = options.onError ?? ((error: unknown) => console.error("edgelette:", error));
+  const work = new PendingWork(report);
   const sockets = new Set<BunTransport>();
   const server = Bun.serve({
     hostname: options.hostname ?? "127.0.0.1",
@@ -110,7 +111,13 @@ export async function serve(app: Fetchable, options: ServeOptions = {}): Promise
       let transport: BunTransport | undefined;
       const upgrader = () => (transport ??= new BunTransport(request, bunServer, sockets));
       const executionCtx = createExecutionContext(work, upgrader);
-      const response = await app.fetch(request, options.env, executionCtx);
+      let response: Response;
+      try {
+        response = await app.fetch(request, options.env, executionCtx);
+      } catch (error) {
+        report(error); // an edgelette App never rejects: this is some other fetch handler
+        response = new Response("Internal Server Error", { status: 500 });
+      }
       // An accepted upgrade already belongs to Bun, which expects undefined here.
       return transport?.upgraded ? undefined : response;
     },

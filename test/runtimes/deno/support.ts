@@ -1,7 +1,8 @@
 /**
  * Deno test plumbing: `Deno.test` with its leak sanitizers on (Deno 2.9 turns
- * them off by default), a server per test, shared suites as steps, and a raw
- * handshake. The WebSocket targets are the shared ones in suite/ws-client.ts.
+ * them off by default), a server per test, shared suites as steps or as
+ * tests of their own, and a raw handshake. The WebSocket targets are the
+ * shared ones in suite/ws-client.ts.
  */
 import { type ServerHandle, serve } from "../../../adapters/deno.ts";
 import type { SuiteApi } from "../../suite/api.ts";
@@ -65,6 +66,21 @@ export function sanitizedSuite(
       await stop?.();
     }
   });
+}
+
+/**
+ * Runs a shared suite whose tests start and stop their own servers: each
+ * test is a sanitized Deno test of its own, named after its `describe`s.
+ */
+export function sanitizedTests(register: (api: SuiteApi) => void): void {
+  const declare = (cases: Case[], prefix: string) => {
+    for (const each of cases) {
+      const name = `${prefix}${each.name}`;
+      if (each.children) declare(each.children, `${name} › `);
+      else test(name, () => each.body?.());
+    }
+  };
+  declare(collect(register), "");
 }
 
 /** The tree of `describe`/`it` calls a suite makes, without running them. */

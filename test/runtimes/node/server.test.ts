@@ -1,5 +1,6 @@
-// edgelette/node over HTTP: what the adapter itself owes (request and
-// response conversion, streaming, shutdown, config), seen by a real client.
+// edgelette/node: the shared adapter suite (HTTP and WebSockets through `ws`),
+// then what only this adapter owes over HTTP: request and response conversion,
+// Content-Length, backpressure, Set-Cookie, and the lazily created request.signal.
 import assert from "node:assert/strict";
 import { connect as connectTcp } from "node:net";
 import { afterAll, describe, it } from "vitest";
@@ -15,11 +16,11 @@ import {
   Route,
   readJson,
 } from "../../../src/index.ts";
+import { serverSuite } from "../../suite/server.ts";
+import { connect, requestUpgrade } from "./ws-target.ts";
 
 const encoder = new TextEncoder();
 const reported: unknown[] = [];
-const finishedWork: string[] = [];
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A promise and the function that resolves it: lets a test wait for an endpoint. */
 function signal<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
@@ -30,7 +31,6 @@ function signal<T = void>(): { promise: Promise<T>; resolve: (value: T) => void 
   return { promise, resolve };
 }
 
-const slowAnswerArrived = signal();
 const uploadArrived = signal();
 const uploadFailed = signal<unknown>();
 const lateArrived = signal();
@@ -79,7 +79,6 @@ function abortWaiter(copy: (request: Request) => Request = (request) => request)
 }
 
 const waiters = {
-  direct: abortWaiter(),
   clone: abortWaiter((request) => request.clone()),
   mounted: abortWaiter(),
 };
@@ -91,19 +90,6 @@ async function lateSignal(request: Request) {
   await new Promise((resolve) => setImmediate(resolve)); // and Node has seen its socket close
   lateReason.resolve(await aborted(request.signal));
   return new PlainTextResponse("nobody is listening");
-}
-
-function brokenStream() {
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(encoder.encode("first chunk\n"));
-    },
-    async pull(controller) {
-      await sleep(10); // lets the status and the first chunk go out first
-      controller.error(new Error("stream failed midway"));
-    },
-  });
-  return new Response(body);
 }
 
 function slowFirstChunk() {
@@ -143,27 +129,15 @@ async function upload(request: Request) {
   }
 }
 
-function slowWork(_request: Request, ctx: Context) {
-  ctx.waitUntil(sleep(30).then(() => finishedWork.push("slow task")));
-  return new PlainTextResponse("started");
-}
-
 function failingWork(_request: Request, ctx: Context) {
   ctx.waitUntil(Promise.reject(new Error("background failed")));
   return new PlainTextResponse("started");
-}
-
-async function slowAnswer() {
-  slowAnswerArrived.resolve();
-  await sleep(30);
-  return new PlainTextResponse("answered while closing");
 }
 
 const app = new App({
   routes: [
     new Route("/describe", describeRequest, { methods: ["GET", "POST"] }),
     new Route("/cookies", cookies),
-    new Route("/wait-for-abort", waiters.direct.endpoint),
     new Route("/clone-waits-for-abort", waiters.clone.endpoint),
     // A foreign fetch handler gets a copy of the request: `new Request(url, request)`.
     new Mount("/foreign", { fetch: waiters.mounted.endpoint }),
@@ -173,20 +147,28 @@ const app = new App({
       return new PlainTextResponse("hello", { headers: { "content-length": "999" } });
     }),
     new Route("/redirect", () => new RedirectResponse("/text")),
-    new Route("/broken-stream", brokenStream),
     new Route("/slow-first-chunk", slowFirstChunk),
     new Route("/big-stream", bigStream),
     new Route("/upload", upload, { methods: ["POST"] }),
-    new Route("/slow-work", slowWork),
     new Route("/failing-work", failingWork),
-    new Route("/slow-answer", slowAnswer),
-    new Route("/never-finishes", (_request, ctx) => {
-      ctx.waitUntil(new Promise(() => {}));
-      return new PlainTextResponse("started");
-    }),
   ],
   onError: (error) => reported.push(error),
 });
+
+serverSuite(
+  { describe, it },
+  {
+    runtime: "node",
+    serve,
+    config,
+    setEnv: (key, value) => {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    },
+    connect: (url, protocols) => connect(url.href, protocols),
+    requestUpgrade: (url) => requestUpgrade(url.href),
+  },
+);
 
 const server = await serve(app, { port: 0, env: { GREETING: "hello" } });
 afterAll(() => server.close());
@@ -206,13 +188,7 @@ function rawExchange(text: string): Promise<string> {
   });
 }
 
-describe("edgelette/node serve()", () => {
-  it("listens on 127.0.0.1 with the port the OS picked", () => {
-    assert.equal(server.hostname, "127.0.0.1");
-    assert.ok(server.port > 0);
-    assert.equal(server.url.href, `http://127.0.0.1:${server.port}/`);
-  });
-
+describe("edgelette/node only: HTTP conversion and request.signal", () => {
   it("gives the app the method, URL, repeated headers, streamed body and env", async () => {
     const response = await fetch(at("/describe?q=1"), {
       method: "POST",
@@ -270,18 +246,6 @@ describe("edgelette/node serve()", () => {
     assert.equal(response.status, 201);
     assert.equal(response.headers.getSetCookie().length, 2);
     assert.equal(await response.text(), "");
-  });
-
-  it("request.signal aborts when the client goes away, and the late answer is dropped", async () => {
-    const own = await serve(app, { port: 0 });
-    const client = new AbortController();
-    const pending = fetch(at("/wait-for-abort", own.url), { signal: client.signal });
-    await waiters.direct.arrived;
-    client.abort();
-    await assert.rejects(pending);
-    const reason = await waiters.direct.reason;
-    assert.equal((reason as Error).name, "AbortError");
-    await own.close(); // nothing waits on the gone client: this resolves well before the test times out
   });
 
   for (const [name, path] of [
@@ -343,15 +307,6 @@ describe("edgelette/node serve()", () => {
     );
   });
 
-  it("S-REP-2: a streamed body that fails midway cuts the connection and is reported", async () => {
-    const response = await fetch(at("/broken-stream"));
-    assert.equal(response.status, 200);
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    assert.equal(new TextDecoder().decode((await reader.read()).value), "first chunk\n");
-    await assert.rejects(reader.read()); // a broken body, never a clean end
-    assert.ok(reported.some((error) => (error as Error).message === "stream failed midway"));
-  });
-
   it("sends the status of a stream at once, before its first chunk is ready", async () => {
     const response = await fetch(at("/slow-first-chunk"));
     assert.equal(response.status, 200);
@@ -385,18 +340,6 @@ describe("edgelette/node serve()", () => {
     assert.match(answer, /^HTTP\/1\.1 400 /);
   });
 
-  it("S-BG-1: close() waits for in-flight requests and background work", async () => {
-    const own = await serve(app, { port: 0 });
-    assert.equal(await (await fetch(at("/slow-work", own.url))).text(), "started");
-    const inFlight = fetch(at("/slow-answer", own.url));
-    await slowAnswerArrived.promise; // close() begins while the request is being answered
-    const closed = own.close();
-    assert.equal(await (await inFlight).text(), "answered while closing");
-    await closed;
-    assert.ok(finishedWork.includes("slow task"));
-    await assert.rejects(fetch(at("/slow-work", own.url)), "no longer accepting");
-  });
-
   it("S-BG-2: a failing background task is reported, never an unhandled rejection", async () => {
     const unhandled: unknown[] = [];
     const watch = (reason: unknown) => unhandled.push(reason);
@@ -412,41 +355,11 @@ describe("edgelette/node serve()", () => {
     }
   });
 
-  it("close() gives up on work that never ends after shutdownTimeout", async () => {
-    const own = await serve(app, { port: 0, shutdownTimeout: 20 });
-    assert.equal(await (await fetch(at("/never-finishes", own.url))).text(), "started");
-    await own.close(); // resolves: the test would time out otherwise
-    await assert.rejects(fetch(at("/never-finishes", own.url)));
-  });
-
-  it("aborting options.signal closes the server, as close() does", async () => {
-    const stop = new AbortController();
-    const own = await serve(app, { port: 0, signal: stop.signal });
-    assert.equal((await fetch(at("/cookies", own.url))).status, 201);
-    stop.abort();
-    await own.close(); // the same shutdown, already under way
-    await assert.rejects(fetch(at("/cookies", own.url)));
-  });
-
   it("rejects an app without fetch, naming the rule", async () => {
     await assert.rejects(serve({} as never), /needs an app with a fetch/);
   });
 
   it("rejects when the port is taken", async () => {
     await assert.rejects(serve(app, { port: server.port }), /EADDRINUSE/);
-  });
-});
-
-describe("edgelette/node config()", () => {
-  it("S-DBG-5: reads process.env with a strict boolean cast", () => {
-    process.env.EDGELETTE_NODE_TEST_FLAG = "TRUE";
-    try {
-      assert.equal(config().boolean("EDGELETTE_NODE_TEST_FLAG"), true);
-      process.env.EDGELETTE_NODE_TEST_FLAG = "yes";
-      assert.throws(() => config().boolean("EDGELETTE_NODE_TEST_FLAG"), /not a boolean/);
-      assert.equal(config().boolean("EDGELETTE_NODE_TEST_MISSING", false), false);
-    } finally {
-      delete process.env.EDGELETTE_NODE_TEST_FLAG;
-    }
   });
 });

@@ -1,5 +1,6 @@
-// edgelette/node WebSockets: what the `ws` transport itself owes, seen by
-// the `ws` client. The shared behaviour suite runs in websocket-suite.test.ts.
+// edgelette/node WebSockets: what only the `ws` transport owes, seen by the
+// `ws` client. Close codes, denials and shutdown are in the shared adapter suite
+// (server.test.ts); the shared WebSocket suite runs in websocket-suite.test.ts.
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import { connect as connectTcp } from "node:net";
@@ -8,29 +9,20 @@ import WebSocket from "ws";
 import { serve } from "../../../adapters/node.ts";
 import {
   App,
-  HTTPException,
   WebSocketDisconnect,
-  WebSocketException,
   WebSocketRoute,
   type WebSocketSession,
 } from "../../../src/index.ts";
 import type { ClientSocket } from "../../suite/ws-client.ts";
-import { connect, requestUpgrade, wsUrl } from "./ws-target.ts";
+import { connect, wsUrl } from "./ws-target.ts";
 
 /** What endpoints saw, for the assertions a client cannot make. */
 const seen: Record<string, unknown> = {};
 
-async function refuse(ws: WebSocketSession) {
-  const how = new URL(ws.request.url).searchParams.get("how");
-  if (how === "http") throw new HTTPException(403, "no entry", { "x-denied": "yes" });
-  throw new WebSocketException(4003, "not before accept");
-}
-
-async function echoThenClose(ws: WebSocketSession) {
+async function echo(ws: WebSocketSession) {
   ws.accept({ subprotocol: ws.subprotocols.at(-1), headers: { "x-accepted": "yes" } });
   ws.sendText("sent before the handshake finished");
   for await (const message of ws) {
-    if (message === "close please") return ws.close(4001, "closing after accept");
     if (typeof message === "string") ws.sendText(`echo ${message}`);
     else {
       seen.binaryPrototype = Object.getPrototypeOf(message) === Uint8Array.prototype;
@@ -58,11 +50,7 @@ async function recordDisconnect(ws: WebSocketSession) {
 }
 
 const app = new App({
-  routes: [
-    new WebSocketRoute("/refuse", refuse),
-    new WebSocketRoute("/echo", echoThenClose),
-    new WebSocketRoute("/record", recordDisconnect),
-  ],
+  routes: [new WebSocketRoute("/echo", echo), new WebSocketRoute("/record", recordDisconnect)],
   onError: (error) => {
     seen.reported = error;
   },
@@ -84,29 +72,7 @@ async function recorded(key: string): Promise<unknown> {
   return seen[key];
 }
 
-describe("edgelette/node WebSockets", () => {
-  it("S-WS-2: a WebSocketException before accept reaches the client as its close code", async () => {
-    const socket = await connect(url("/refuse"));
-    assert.deepEqual(await nextEvent(socket), {
-      kind: "close",
-      code: 4003,
-      reason: "not before accept",
-    });
-  });
-
-  it("S-WS-3: an HTTPException before accept is an HTTP denial with status, headers, body", async () => {
-    const denial = await requestUpgrade(url("/refuse?how=http"));
-    assert.equal(denial.status, 403);
-    assert.equal(denial.headers.get("x-denied"), "yes");
-    assert.equal(denial.body, "no entry");
-  });
-
-  it("S-WS-5: no WebSocket route is a 404 denial", async () => {
-    const denial = await requestUpgrade(url("/nowhere"));
-    assert.equal(denial.status, 404);
-    assert.equal(denial.body, "Not Found");
-  });
-
+describe("edgelette/node only: the ws transport", () => {
   it("S-WS-1: sends queued before the 101, subprotocol and headers in the handshake, echo", async () => {
     const socket = await connect(url("/echo"), ["one", "two"]);
     assert.equal(socket.protocol, "two");
@@ -124,32 +90,6 @@ describe("edgelette/node WebSockets", () => {
     });
     assert.equal(seen.binaryPrototype, true, "the session gets a plain Uint8Array, not a Buffer");
     socket.close();
-  });
-
-  it("S-WS-2: a server close after accept delivers its code and reason", async () => {
-    const socket = await connect(url("/echo"));
-    await nextEvent(socket);
-    socket.send("close please");
-    assert.deepEqual(await nextEvent(socket), {
-      kind: "close",
-      code: 4001,
-      reason: "closing after accept",
-    });
-  });
-
-  it("S-WS-6: a client close reaches the endpoint, and the server reciprocates it", async () => {
-    const socket = await connect(url("/record?key=client-close"));
-    socket.close(4321, "client leaves");
-    assert.deepEqual(await nextEvent(socket), {
-      kind: "close",
-      code: 4321,
-      reason: "client leaves",
-    });
-    assert.deepEqual(await recorded("client-close"), {
-      disconnect: true,
-      code: 4321,
-      reason: "client leaves",
-    });
   });
 
   it("a protocol error from the client (invalid UTF-8 text) closes 1007; the server carries on", async () => {
@@ -198,17 +138,5 @@ describe("edgelette/node WebSockets", () => {
     assert.match(answer, /invalid WebSocket upgrade request/);
     assert.equal(seen["bad-handshake:arrived"], true);
     assert.equal("bad-handshake" in seen, false, "the endpoint never got a socket");
-  });
-
-  it("close() closes open sockets with 1001 going away and resolves", async () => {
-    const own = await serve(app, { port: 0 });
-    const socket = await connect(wsUrl(own.url, "/record?key=shutdown"));
-    await own.close();
-    assert.deepEqual(await nextEvent(socket), { kind: "close", code: 1001, reason: "going away" });
-    assert.deepEqual(await recorded("shutdown"), {
-      disconnect: true,
-      code: 1001,
-      reason: "going away",
-    });
   });
 });
