@@ -4,7 +4,9 @@ import { Config } from "../src/config.ts";
 import { HTTPException } from "../src/exceptions.ts";
 import {
   createExecutionContext,
+  fetchOrServerError,
   PendingWork,
+  reporterFor,
   type ServeOptions,
   type ServerHandle,
 } from "../src/server/execution-context.ts";
@@ -101,7 +103,7 @@ class BunTransport implements WebSocketTransport {
 
 /** Serves `app` with `Bun.serve`; resolves once it listens. Stop it with `close()`. */
 export async function serve(app: Fetchable, options: ServeOptions = {}): Promise<ServerHandle> {
-  const report = options.onError ?? ((error: unknown) => console.error("edgelette:", error));
+  const report = reporterFor(options);
   const work = new PendingWork(report);
   const sockets = new Set<BunTransport>();
   const server = Bun.serve({
@@ -111,13 +113,7 @@ export async function serve(app: Fetchable, options: ServeOptions = {}): Promise
       let transport: BunTransport | undefined;
       const upgrader = () => (transport ??= new BunTransport(request, bunServer, sockets));
       const executionCtx = createExecutionContext(work, upgrader);
-      let response: Response;
-      try {
-        response = await app.fetch(request, options.env, executionCtx);
-      } catch (error) {
-        report(error); // an edgelette App never rejects: this is some other fetch handler
-        response = new Response("Internal Server Error", { status: 500 });
-      }
+      const response = await fetchOrServerError(app, request, options.env, executionCtx, report);
       // An accepted upgrade already belongs to Bun, which expects undefined here.
       return transport?.upgraded ? undefined : response;
     },

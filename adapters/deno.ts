@@ -6,7 +6,9 @@ import { Config } from "../src/config.ts";
 import { HTTPException } from "../src/exceptions.ts";
 import {
   createExecutionContext,
+  fetchOrServerError,
   PendingWork,
+  reporterFor,
   type ServeOptions,
   type ServerHandle,
 } from "../src/server/execution-context.ts";
@@ -37,7 +39,7 @@ const QUIET = { onListen() {}, onError: () => new Response(null, { status: 500 }
 
 /** Serves `app` until `close()` (or `options.signal`); resolves once listening. */
 export async function serve(app: Fetchable, options: ServeOptions = {}): Promise<ServerHandle> {
-  const report = options.onError ?? ((error: unknown) => console.error("edgelette:", error));
+  const report = reporterFor(options);
   const state: ServerState = { work: new PendingWork(report), sockets: new Set(), report };
   const server = Deno.serve(
     { ...QUIET, hostname: options.hostname ?? "127.0.0.1", port: options.port ?? 8000 },
@@ -65,14 +67,8 @@ interface ServerState {
 /** Each request gets an execution context that tracks its background work and can upgrade. */
 function handlerFor(app: Fetchable, env: unknown, { work, sockets, report }: ServerState) {
   const upgrader = (request: Request) => new DenoSocket(request, sockets);
-  return async (request: Request): Promise<Response> => {
-    try {
-      return await app.fetch(request, env, createExecutionContext(work, upgrader));
-    } catch (error) {
-      report(error); // an edgelette App never rejects: this is some other fetch handler
-      return new Response("Internal Server Error", { status: 500 });
-    }
-  };
+  return (request: Request): Promise<Response> =>
+    fetchOrServerError(app, request, env, createExecutionContext(work, upgrader), report);
 }
 
 // 1. Open sockets close with 1001 first: Deno's shutdown would say "Server shutting down".

@@ -12,7 +12,9 @@ import { WebSocketServer } from "ws";
 import { Config } from "../src/config.ts";
 import {
   createExecutionContext,
+  fetchOrServerError,
   PendingWork,
+  reporterFor,
   type ServeOptions,
   type ServerHandle,
 } from "../src/server/execution-context.ts";
@@ -52,6 +54,7 @@ class NodeServer {
     handleProtocols: (_, req) => this.#sockets.get(req)?.accepted?.subprotocol ?? false,
   });
   readonly #work: PendingWork;
+  readonly #report: (error: unknown) => void;
   readonly #sockets = new Map<IncomingMessage, NodeSocket>();
   readonly #connections = new Set<Socket>();
   #closing: Promise<void> | undefined;
@@ -59,7 +62,8 @@ class NodeServer {
   constructor(app: Fetchable, options: ServeOptions) {
     this.#app = app;
     this.#options = options;
-    this.#work = new PendingWork(options.onError);
+    this.#report = reporterFor(options);
+    this.#work = new PendingWork(this.#report);
     this.#http.on("request", (req, res) => this.#work.track(this.#respond(req, res)));
     this.#http.on("upgrade", (req, socket, head) =>
       this.#work.track(this.#upgrade(req, socket, head)),
@@ -99,7 +103,7 @@ class NodeServer {
     try {
       await writeResponse(res, await this.#fetch(req, new ClientWatch(res)), req.method);
     } finally {
-      if (!res.writableEnded) res.destroy(); // the app failed outside edgelette's layers
+      if (!res.writableEnded) res.destroy(); // writing failed midway: cut, never a clean end
     }
     await ended;
   }
@@ -121,7 +125,7 @@ class NodeServer {
       await transport.ended;
     } catch (error) {
       socket.destroy();
-      throw error; // the app failed outside edgelette's layers: PendingWork reports it
+      throw error; // the handshake or socket failed: PendingWork reports it
     } finally {
       this.#sockets.delete(req);
     }
@@ -131,6 +135,6 @@ class NodeServer {
     const request = toRequest(req, client);
     if (!request) return new Response(null, { status: 400 });
     const executionCtx = createExecutionContext(this.#work, transport && (() => transport));
-    return this.#app.fetch(request, this.#options.env, executionCtx);
+    return fetchOrServerError(this.#app, request, this.#options.env, executionCtx, this.#report);
   }
 }

@@ -66,6 +66,32 @@ export class PendingWork {
   }
 }
 
+/** Where the Deno, Bun and Node adapters report failures outside edgelette's layers. */
+export function reporterFor(options: ServeOptions): (error: unknown) => void {
+  return options.onError ?? ((error) => console.error("edgelette:", error));
+}
+
+/**
+ * Calls `app.fetch`. An edgelette `App` never rejects; any other fetch handler
+ * may, and then the client gets a plain 500 and the error is reported.
+ */
+export async function fetchOrServerError(
+  app: {
+    fetch(request: Request, env?: unknown, executionCtx?: unknown): Response | Promise<Response>;
+  },
+  request: Request,
+  env: unknown,
+  executionCtx: unknown,
+  report: (error: unknown) => void,
+): Promise<Response> {
+  try {
+    return await app.fetch(request, env, executionCtx);
+  } catch (error) {
+    report(error);
+    return new Response("Internal Server Error", { status: 500 });
+  }
+}
+
 /** The execution context an adapter hands to `app.fetch`: `waitUntil` plus WebSocket support. */
 export function createExecutionContext(work: PendingWork, upgrader?: WebSocketUpgrader) {
   return {

@@ -186,6 +186,23 @@ export function serverSuite({ describe, it }: SuiteApi, target: ServerTarget): v
         assert.equal(failures.length, 1);
       }));
 
+    it("S-REP-1: a fetch handler that rejects (not an edgelette app) gets a 500, reported", async () => {
+      const serverErrors: unknown[] = [];
+      const failing = { fetch: () => Promise.reject(new Error("not an edgelette app")) };
+      const server = await target.serve(failing, {
+        port: 0,
+        onError: (error) => serverErrors.push(error),
+      });
+      const response = await fetch(server.url);
+      assert.equal(response.status, 500);
+      assert.equal(await response.text(), "Internal Server Error");
+      await server.close();
+      assert.deepEqual(
+        serverErrors.map((error) => (error as Error).message),
+        ["not an edgelette app"],
+      );
+    });
+
     it("S-BG-1: close() waits for background work; a failing task is reported", async () => {
       const { app, seen } = createServerApp();
       const server = await target.serve(app, { port: 0 });

@@ -65,19 +65,3 @@ describe("edgelette/bun only", () => {
     await assert.rejects(answer);
   });
 });
-
-describe("edgelette/bun with a fetch handler that is not an edgelette app", () => {
-  it("S-REP-1: a fetch that rejects gets a 500, reported to onError", async () => {
-    const serverErrors: unknown[] = [];
-    const failing = { fetch: () => Promise.reject(new Error("not an edgelette app")) };
-    const server = await serve(failing, { port: 0, onError: (error) => serverErrors.push(error) });
-    const response = await fetch(server.url);
-    assert.equal(response.status, 500);
-    assert.equal(await response.text(), "Internal Server Error");
-    await server.close();
-    assert.deepEqual(
-      serverErrors.map((error) => (error as Error).message),
-      ["not an edgelette app"],
-    );
-  });
-});

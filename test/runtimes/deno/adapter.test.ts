@@ -29,20 +29,6 @@ const app = new App({
   onError: (error) => reported.push(error),
 });
 
-test("S-REP-1: an app whose fetch rejects gets a 500, reported to onError", async () => {
-  const serverErrors: unknown[] = [];
-  const failing = { fetch: () => Promise.reject(new Error("not an edgelette app")) };
-  const server = await serve(failing, { port: 0, onError: (error) => serverErrors.push(error) });
-  const response = await fetch(server.url);
-  assert.equal(response.status, 500);
-  assert.equal(await response.text(), "Internal Server Error");
-  await server.close();
-  assert.deepEqual(
-    serverErrors.map((error) => (error as Error).message),
-    ["not an edgelette app"],
-  );
-});
-
 test("S-BAD-3: a malformed upgrade (no Sec-WebSocket-Key) is a 400, not a reported 500", () =>
   withServer(app, async (server) => {
     const before = reported.length;
