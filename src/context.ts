@@ -18,6 +18,9 @@ export interface ErrorSink {
   backgroundFailed(error: unknown, request: Request, ctx: RequestContext): Promise<void>;
 }
 
+// In-process calls pass no env: one frozen empty object serves them all.
+const NO_ENV: Record<string, unknown> = Object.freeze({});
+
 /** The `Context` edgelette creates for each request. */
 export class RequestContext implements Context {
   // Created on first use: most requests never touch `state`, and the router replaces `params`.
@@ -37,7 +40,7 @@ export class RequestContext implements Context {
 
   constructor(request: Request, env?: unknown, executionCtx?: unknown) {
     this.request = request;
-    this.env = (env ?? {}) as Record<string, unknown>;
+    this.env = (env ?? NO_ENV) as Record<string, unknown>;
     this.executionCtx = isExecutionContext(executionCtx) ? executionCtx : undefined;
   }
 

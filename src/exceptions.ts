@@ -22,26 +22,6 @@ export function enableStackCapture(): void {
   captureStacks = true;
 }
 
-/** Whether some app runs with `debug: true`, so exceptions must carry their own stacks. */
-export function stacksCaptured(): boolean {
-  return captureStacks;
-}
-
-/**
- * Turns stack capture off around a `super()` call, so a handled exception
- * costs about as much as a return. Returns what `restoreStacks` needs.
- */
-function suspendStacks(): number | undefined {
-  if (captureStacks) return undefined;
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  return limit;
-}
-
-function restoreStacks(limit: number | undefined): void {
-  if (limit !== undefined) Error.stackTraceLimit = limit;
-}
-
 /** The brand of a class (own static property only, so subclasses stay distinct). */
 export function brandOf(candidate: unknown): Brand | undefined {
   if (typeof candidate !== "function" || !Object.hasOwn(candidate, BRAND)) return undefined;
@@ -54,6 +34,20 @@ function hasBrand(value: unknown, brand: Brand): boolean {
     value !== null &&
     (value as Record<symbol, unknown>)[BRAND] === brand
   );
+}
+
+// The layers' own checks read the brand directly: one property load, where
+// `instanceof` goes through the `Symbol.hasInstance` call (measurable on Bun).
+// The brand sits on the prototype, so subclasses and other copies match too.
+
+/** `value instanceof HTTPException`, for the request path. */
+export function isHTTPException(value: unknown): value is HTTPException {
+  return hasBrand(value, "HTTPException");
+}
+
+/** `value instanceof ClientDisconnect`, for the request path. */
+export function isClientDisconnect(value: unknown): value is ClientDisconnect {
+  return hasBrand(value, "ClientDisconnect");
 }
 
 /**
@@ -85,17 +79,68 @@ function describeDetail(detail: unknown): string {
   }
 }
 
+type ErrorBaseConstructor = new (message: string, options?: ErrorOptions) => Error;
+
+const captureStackTrace = (
+  Error as { captureStackTrace?: (target: object, above: unknown) => void }
+).captureStackTrace;
+
+/**
+ * An `Error` by prototype that never runs the `Error` constructor. Creating a
+ * real `Error` costs about 0.3 µs on Bun and 1.9 µs on Deno even with
+ * `Error.stackTraceLimit = 0`, while this costs 10–30 ns: a handled exception
+ * should cost what a return does (S-EXC-6). What an `Error` offers is kept:
+ * `instanceof Error`, `name`, a non-enumerable `message` and `cause`,
+ * `toString()`, the `[object Error]` tag, and a `stack` (the header line, or
+ * the frames once some app runs in debug mode).
+ */
+const ErrorBase = function ErrorBase(this: Error, message: string, options?: ErrorOptions) {
+  Object.defineProperty(this, "message", { value: message, writable: true, configurable: true });
+  if (options !== undefined && "cause" in options) {
+    Object.defineProperty(this, "cause", {
+      value: options.cause,
+      writable: true,
+      configurable: true,
+    });
+  }
+} as unknown as ErrorBaseConstructor;
+
+ErrorBase.prototype = Object.create(Error.prototype, {
+  constructor: { value: ErrorBase, writable: true, configurable: true },
+  [Symbol.toStringTag]: { value: "Error", configurable: true },
+  // Without captured frames, `stack` is what V8 prints with no frames: the header.
+  stack: {
+    get(this: Error) {
+      return `${this.name}: ${this.message}`;
+    },
+    set(this: Error, stack: unknown) {
+      Object.defineProperty(this, "stack", { value: stack, writable: true, configurable: true });
+    },
+    configurable: true,
+  },
+});
+
 /**
  * The base of edgelette's own exceptions: expected outcomes, not bugs, so
- * they skip stack capture unless an app runs in debug mode (S-EXC-6).
+ * they carry no stack frames unless an app runs in debug mode (S-EXC-6).
  */
-abstract class EdgeletteException extends Error {
+abstract class EdgeletteException extends ErrorBase {
   constructor(message: string, options?: ErrorOptions) {
-    const limit = suspendStacks();
     super(message, options);
-    restoreStacks(limit);
     this.name = new.target.name;
+    if (captureStacks) captureStack(this, new.target);
   }
+}
+
+/** Frames from the caller of `above` on, as the engine prints them. */
+function captureStack(exc: Error, above: unknown): void {
+  if (captureStackTrace) {
+    captureStackTrace(exc, above);
+    return;
+  }
+  // An engine without it: a real Error's frames under this exception's header.
+  const frames = new Error().stack?.split("\n").slice(1) ?? [];
+  exc.stack = [String(exc), ...frames].join("\n");
 }
 
 /**

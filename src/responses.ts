@@ -27,16 +27,24 @@ export function isBuffered(response: Response): boolean {
   return response instanceof BufferedResponse || response.body === null;
 }
 
+// A response copies the headers it is given (Fetch spec, "fill"), so the
+// headers of a response without its own can be one shared value. Which form
+// is cheaper was measured (a response built and read, shared vs a fresh
+// object literal): for text, a `Headers` saves about 0.1 µs on Bun and 0.2 µs
+// on Deno; for JSON it saves 0.15 µs on Bun but costs 0.2 µs on Deno, where a
+// plain object is as cheap as the literal.
+const PLAIN_TEXT = new Headers({ "content-type": "text/plain; charset=utf-8" });
+const HTML = new Headers({ "content-type": "text/html; charset=utf-8" });
+const JSON_TYPE: HeadersInit = { "content-type": "application/json" };
+
 function withContentType(
   init: EdgeletteResponseInit | undefined,
   contentType: string,
+  shared: HeadersInit,
 ): ResponseInit {
-  if (init?.headers === undefined) {
-    return {
-      status: init?.status,
-      statusText: init?.statusText,
-      headers: { "content-type": contentType },
-    };
+  if (init === undefined) return { headers: shared };
+  if (init.headers === undefined) {
+    return { status: init.status, statusText: init.statusText, headers: shared };
   }
   const headers = new Headers(init.headers);
   if (!headers.has("content-type")) headers.set("content-type", contentType);
@@ -63,14 +71,14 @@ class BufferedResponse extends Response {
 /** `text/plain; charset=utf-8`. */
 export class PlainTextResponse extends BufferedResponse {
   constructor(body: string, init?: EdgeletteResponseInit) {
-    super(body, withContentType(init, "text/plain; charset=utf-8"), init?.background);
+    super(body, withContentType(init, "text/plain; charset=utf-8", PLAIN_TEXT), init?.background);
   }
 }
 
 /** `text/html; charset=utf-8`. */
 export class HTMLResponse extends BufferedResponse {
   constructor(body: string, init?: EdgeletteResponseInit) {
-    super(body, withContentType(init, "text/html; charset=utf-8"), init?.background);
+    super(body, withContentType(init, "text/html; charset=utf-8", HTML), init?.background);
   }
 }
 
@@ -82,7 +90,7 @@ export class JSONResponse extends BufferedResponse {
   constructor(body: unknown, init?: EdgeletteResponseInit) {
     super(
       JSON.stringify(body ?? null),
-      withContentType(init, "application/json"),
+      withContentType(init, "application/json", JSON_TYPE),
       init?.background,
     );
   }

@@ -1,8 +1,8 @@
-import { type Answer, andThen, guarded, type Layer, type Recover } from "../answer.ts";
+import { type Answer, guarded, type Layer, type Recover } from "../answer.ts";
 import { runBackground } from "../background.ts";
 import { asRequestContext, type ErrorSink, RequestContext } from "../context.ts";
 import { tracebackResponse } from "../debug/traceback.ts";
-import { ClientDisconnect, enableStackCapture } from "../exceptions.ts";
+import { enableStackCapture, isClientDisconnect } from "../exceptions.ts";
 import type { HandlerKey, HandlerTable } from "../handler-table.ts";
 import { consoleReporter, type ErrorReporter, reportOnce } from "../reporting.ts";
 import { isBuffered, PlainTextResponse, takeBackground } from "../responses.ts";
@@ -84,18 +84,29 @@ export class ServerErrorMiddleware implements ErrorSink {
     await this.#callUnhandledHandler(error, request, ctx);
   }
 
+  /**
+   * @internal What this layer does with an error from below: an exception
+   * layer right inside hands its unhandled errors here instead of re-throwing.
+   */
+  readonly recover: Recover<RequestContext> = (error, request, ctx) =>
+    this.#answer(error, request, ctx);
+
   // 1. A client that went away is not a server error. 2. Handled exceptions
   //    thrown by middleware still get their handler (an auth 401 stays a 401).
   // 3. Everything else is reported, then answered by the 500 handler.
   readonly #answer: Recover<RequestContext> = (error, request, ctx) => {
-    if (error instanceof ClientDisconnect) return new Response(null, { status: 499 });
+    if (isClientDisconnect(error)) return new Response(null, { status: 499 });
     const handler = lookupHandler(this.#table, error);
     if (!handler) return this.#answerUnhandled(error, request, ctx);
-    return guarded(
-      (req, c) => callHandler(handler as ExceptionHandler, req, error, c),
-      request,
-      ctx,
-      this.#answerUnhandled,
+    let answer: Answer;
+    try {
+      answer = callHandler(handler as ExceptionHandler, request, error, ctx);
+    } catch (handlerError) {
+      return this.#answerUnhandled(handlerError, request, ctx);
+    }
+    if (answer instanceof Response) return answer;
+    return answer.then(undefined, (handlerError) =>
+      this.#answerUnhandled(handlerError, request, ctx),
     );
   };
 
@@ -110,14 +121,25 @@ export class ServerErrorMiddleware implements ErrorSink {
   #callUnhandledHandler(error: unknown, request: Request, ctx: RequestContext): Answer {
     const handler = this.#table.forUnhandled();
     if (!handler) return safeServerError();
-    const failed = (handlerError: unknown) => {
-      this.report(handlerError, request, ctx);
-      return safeServerError();
-    };
-    const answer = guarded((req, c) => handler(req, error, c), request, ctx, failed);
-    return andThen(answer, (response: unknown) =>
-      response instanceof Response ? response : failed(notAResponse(response)),
+    let answer: unknown;
+    try {
+      answer = handler(request, error, ctx);
+    } catch (handlerError) {
+      return this.#unhandledHandlerFailed(handlerError, request, ctx);
+    }
+    if (answer instanceof Response) return answer;
+    return Promise.resolve(answer).then(
+      (response: unknown) =>
+        response instanceof Response
+          ? response
+          : this.#unhandledHandlerFailed(notAResponse(response), request, ctx),
+      (handlerError) => this.#unhandledHandlerFailed(handlerError, request, ctx),
     );
+  }
+
+  #unhandledHandlerFailed(handlerError: unknown, request: Request, ctx: RequestContext): Response {
+    this.report(handlerError, request, ctx);
+    return safeServerError();
   }
 
   /**

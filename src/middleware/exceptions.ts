@@ -10,7 +10,7 @@ import type {
   WebSocketExceptionHandler,
 } from "../types.ts";
 import { WebSocketSession } from "../websocket/session.ts";
-import { handleException } from "./handle-exception.ts";
+import { handleException, rethrow } from "./handle-exception.ts";
 import { toLayer, type Wrappable } from "./to-handler.ts";
 
 const NO_BODY_STATUSES = new Set([204, 304]);
@@ -57,6 +57,11 @@ export interface ExceptionMiddlewareOptions {
   debug?: boolean;
   /** @internal An app shares one table between its two layers. */
   table?: HandlerTable;
+  /**
+   * @internal What the 500 layer does with an error, when nothing sits between
+   * it and this layer: such errors go straight to it instead of being re-thrown.
+   */
+  escalate?: Recover;
 }
 
 /**
@@ -67,10 +72,12 @@ export interface ExceptionMiddlewareOptions {
 export class ExceptionMiddleware {
   readonly #next: Layer;
   readonly #table: HandlerTable;
+  readonly #escalate: Recover;
 
   constructor(app: Wrappable, options: ExceptionMiddlewareOptions = {}) {
     this.#next = toLayer(app);
     this.#table = options.table ?? createHandlerTable(options.handlers);
+    this.#escalate = options.escalate ?? rethrow;
     if (options.debug) enableStackCapture();
   }
 
@@ -90,5 +97,5 @@ export class ExceptionMiddleware {
     this.handle(request, new RequestContext(request, env, executionCtx));
 
   readonly #recover: Recover = (exc, request, ctx) =>
-    handleException(this.#table, request, exc, ctx);
+    handleException(this.#table, request, exc, ctx, this.#escalate);
 }

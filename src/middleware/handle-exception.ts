@@ -1,6 +1,6 @@
-import type { Answer } from "../answer.ts";
+import type { Answer, Recover } from "../answer.ts";
 import type { RequestContext } from "../context.ts";
-import { HTTPException } from "../exceptions.ts";
+import { isHTTPException } from "../exceptions.ts";
 import type { HandlerTable } from "../handler-table.ts";
 import type {
   AnyExceptionHandler,
@@ -12,29 +12,55 @@ import type { WebSocketSession } from "../websocket/session.ts";
 
 /**
  * The one place a handled exception becomes a response: catch → look up →
- * call → re-throw. Both exception layers go through here.
+ * call → re-throw (or pass on). Both exception layers go through here.
  */
 
 /** Status handlers first (HTTPException only), then the class chain, most specific first. */
 export function lookupHandler(table: HandlerTable, exc: unknown): AnyExceptionHandler | undefined {
-  if (exc instanceof HTTPException) {
+  if (isHTTPException(exc)) {
     const byStatus = table.forStatus(exc.statusCode);
     if (byStatus) return byStatus;
   }
   return table.forClass(exc);
 }
 
-/** Answers `exc` with its handler, or re-throws it to the next layer out. */
+/** Re-throws: what a layer does with an error it cannot answer when the next layer out is unknown. */
+export const rethrow: Recover = (error) => {
+  throw error;
+};
+
+/**
+ * Answers `exc` with its handler. What the table has no handler for, and what
+ * a handler throws, goes to `passOn` (S-LOOK-5, S-LOOK-8): a re-throw, or the
+ * 500 layer itself when nothing sits between.
+ */
 export function handleException(
   table: HandlerTable,
   request: Request,
   exc: unknown,
   ctx: Context,
+  passOn: Recover = rethrow,
 ): Answer {
   const handler = lookupHandler(table, exc);
-  if (!handler) throw exc;
+  if (!handler) return passOn(exc, request, ctx);
+  let answer: Answer;
+  try {
+    answer = answerWith(handler, request, exc, ctx);
+  } catch (handlerError) {
+    return passOn(handlerError, request, ctx);
+  }
+  if (answer instanceof Response || passOn === rethrow) return answer;
+  return answer.then(undefined, (handlerError) => passOn(handlerError, request, ctx));
+}
+
+function answerWith(
+  handler: AnyExceptionHandler,
+  request: Request,
+  exc: unknown,
+  ctx: Context,
+): Answer {
   const ws = (ctx as Partial<RequestContext>).webSocket;
-  if (ws && !(exc instanceof HTTPException)) {
+  if (ws && !isHTTPException(exc)) {
     return handleOnSocket(handler as WebSocketExceptionHandler, ws, exc, ctx);
   }
   return callHandler(handler as ExceptionHandler, request, exc, ctx);

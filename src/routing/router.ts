@@ -1,7 +1,7 @@
 import type { Router as HonoRouter } from "hono/router";
 import type { Layer } from "../answer.ts";
 import { RequestContext } from "../context.ts";
-import { HTTPException, stacksCaptured } from "../exceptions.ts";
+import { HTTPException } from "../exceptions.ts";
 import { ExceptionMiddleware } from "../middleware/exceptions.ts";
 import { RedirectResponse } from "../responses.ts";
 import type { Context } from "../types.ts";
@@ -19,16 +19,6 @@ type Found =
 
 const NOT_FOUND: Found = { kind: "none" };
 const CANONICAL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
-
-// Misses are common (scanners, typos) and an Error costs microseconds on some
-// runtimes even without a stack: unless debugging, one immutable 404 serves all.
-let sharedNotFound: HTTPException | undefined;
-
-function notFound(): HTTPException {
-  if (stacksCaptured()) return new HTTPException(404);
-  sharedNotFound ??= Object.freeze(new HTTPException(404));
-  return sharedNotFound;
-}
 
 /** `Allow` in the canonical order, then any other methods A–Z (S-ROU-3). */
 function allowHeader(allowed: ReadonlySet<string>): string {
@@ -156,7 +146,7 @@ export class Router {
         return new RedirectResponse(url.pathname + url.search);
       }
     }
-    throw notFound();
+    throw new HTTPException(404);
   }
 
   #matcherFor(): HonoRouter<BaseRoute> {

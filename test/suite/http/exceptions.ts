@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { App } from "../../../src/app.ts";
-import { HTTPException, WebSocketException } from "../../../src/exceptions.ts";
+import { ClientDisconnect, HTTPException, WebSocketException } from "../../../src/exceptions.ts";
 import { Route } from "../../../src/routing/route.ts";
 import type { SuiteApi } from "../api.ts";
 import { quietClient, reportSpy } from "./support.ts";
@@ -38,6 +38,30 @@ export function exceptionsSuite({ describe, it }: SuiteApi): void {
       assert.doesNotMatch(String(new WebSocketException(4000).stack ?? ""), FRAME);
       // Ordinary errors keep theirs: only our handled exceptions skip the capture.
       assert.match(String(new Error("x").stack), FRAME);
+    });
+
+    it("S-EXC-6: skipping the Error constructor keeps what code checks an Error for", () => {
+      const cause = new TypeError("root");
+      const exc = new HTTPException(403, "no entry");
+      assert.ok(exc instanceof Error);
+      assert.equal(exc.name, "HTTPException");
+      assert.equal(exc.message, "403: no entry");
+      assert.equal(String(exc), "HTTPException: 403: no entry");
+      assert.equal(Object.prototype.toString.call(exc), "[object Error]");
+      assert.match(String(exc.stack), /^HTTPException: 403: no entry/);
+      // `message` is not enumerable, as on a real Error, so it stays out of JSON.
+      assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(exc))).sort(), [
+        "detail",
+        "name",
+        "statusCode",
+      ]);
+      const disconnect = new ClientDisconnect("gone", { cause });
+      assert.equal(disconnect.cause, cause);
+      assert.equal(Object.keys(disconnect).includes("cause"), false);
+      assert.equal("cause" in new ClientDisconnect(), false);
+      exc.stack = "replaced";
+      assert.equal(exc.stack, "replaced");
+      assert.match(String(new HTTPException(404).stack), /^HTTPException: 404: Not Found/);
     });
 
     it("S-EXC-1: without a detail, the detail is the RFC 9110 reason phrase", () => {

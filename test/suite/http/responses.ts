@@ -159,6 +159,19 @@ export function responsesSuite({ describe, it }: SuiteApi): void {
       assert.equal(csv.headers.get("content-type"), "text/csv");
     });
 
+    it("S-RES-8: each response has its own headers, though the defaults are shared", () => {
+      const decorated = new PlainTextResponse("a");
+      decorated.headers.set("x-request-id", "1");
+      decorated.headers.set("content-type", "text/csv");
+      const json = new JSONResponse({});
+      json.headers.append("vary", "origin");
+      const next = new PlainTextResponse("b");
+      assert.equal(next.headers.get("x-request-id"), null);
+      assert.equal(next.headers.get("content-type"), "text/plain; charset=utf-8");
+      assert.equal(new JSONResponse({}).headers.get("vary"), null);
+      assert.equal(new HTMLResponse("").headers.get("x-request-id"), null);
+    });
+
     it("S-RES-8: RedirectResponse is a 307 by default with Location exactly as given", () => {
       const relative = new RedirectResponse("/login?next=%2Fhome");
       assert.ok(relative instanceof Response);
