@@ -36,7 +36,10 @@ declare const Bun: {
   serve(options: {
     hostname: string;
     port: number;
-    fetch(request: Request, server: BunServer): Promise<Response | undefined>;
+    fetch(
+      request: Request,
+      server: BunServer,
+    ): Response | undefined | Promise<Response | undefined>;
     websocket: {
       idleTimeout: number;
       open(ws: BunSocket): void;
@@ -109,13 +112,14 @@ export async function serve(app: Fetchable, options: ServeOptions = {}): Promise
   const server = Bun.serve({
     hostname: options.hostname ?? "127.0.0.1",
     port: options.port ?? 8000,
-    async fetch(request, bunServer) {
+    fetch(request, bunServer) {
       let transport: BunTransport | undefined;
       const upgrader = () => (transport ??= new BunTransport(request, bunServer, sockets));
       const executionCtx = createExecutionContext(work, upgrader);
-      const response = await fetchOrServerError(app, request, options.env, executionCtx, report);
+      const answer = fetchOrServerError(app, request, options.env, executionCtx, report);
       // An accepted upgrade already belongs to Bun, which expects undefined here.
-      return transport?.upgraded ? undefined : response;
+      const handOver = (response: Response) => (transport?.upgraded ? undefined : response);
+      return answer instanceof Response ? handOver(answer) : answer.then(handOver);
     },
     websocket: {
       idleTimeout: 0, // sessions have their own idleTimeout; Bun's default (120 s) would cut them

@@ -67,7 +67,7 @@ interface ServerState {
 /** Each request gets an execution context that tracks its background work and can upgrade. */
 function handlerFor(app: Fetchable, env: unknown, { work, sockets, report }: ServerState) {
   const upgrader = (request: Request) => new DenoSocket(request, sockets);
-  return (request: Request): Promise<Response> =>
+  return (request: Request): Response | Promise<Response> =>
     fetchOrServerError(app, request, env, createExecutionContext(work, upgrader), report);
 }
 

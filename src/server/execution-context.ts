@@ -73,9 +73,11 @@ export function reporterFor(options: ServeOptions): (error: unknown) => void {
 
 /**
  * Calls `app.fetch`. An edgelette `App` never rejects; any other fetch handler
- * may, and then the client gets a plain 500 and the error is reported.
+ * may, and then the client gets a plain 500 and the error is reported. The
+ * answer comes at once when the app answered at once: Bun and Deno serve a
+ * returned `Response` without waiting on a promise.
  */
-export async function fetchOrServerError(
+export function fetchOrServerError(
   app: {
     fetch(request: Request, env?: unknown, executionCtx?: unknown): Response | Promise<Response>;
   },
@@ -83,13 +85,19 @@ export async function fetchOrServerError(
   env: unknown,
   executionCtx: unknown,
   report: (error: unknown) => void,
-): Promise<Response> {
-  try {
-    return await app.fetch(request, env, executionCtx);
-  } catch (error) {
+): Response | Promise<Response> {
+  const failed = (error: unknown) => {
     report(error);
     return new Response("Internal Server Error", { status: 500 });
+  };
+  let answer: Response | Promise<Response>;
+  try {
+    answer = app.fetch(request, env, executionCtx);
+  } catch (error) {
+    return failed(error);
   }
+  if (answer instanceof Response) return answer;
+  return Promise.resolve(answer).then(undefined, failed);
 }
 
 /** The execution context an adapter hands to `app.fetch`: `waitUntil` plus WebSocket support. */
