@@ -91,7 +91,7 @@ export class Router {
 
   readonly handle: Layer = (request: Request, ctx: Context) => {
     const path = this.#pathOf(request, ctx);
-    const found = this.#find(path, request.method, isWebSocketUpgrade(request));
+    const found = this.#find(path, request);
     switch (found.kind) {
       case "route":
         ctx.params = found.params;
@@ -120,27 +120,31 @@ export class Router {
   }
 
   // Routes are tried in order: the first full match wins; routes that match
-  // the path but not the method only contribute to a 405's `Allow`.
-  #find(path: string, method: string, upgrade: boolean): Found {
+  // the path but not the method only contribute to a 405's `Allow`. Whether
+  // the request is an upgrade is read only once a route needs it: the first
+  // read of `request.headers` costs 0.1–0.3 µs (Bun, Deno), and a path nothing
+  // serves (scanners, typos) need not pay it.
+  #find(path: string, request: Request, upgrade?: boolean): Found {
     let allowed: Set<string> | undefined;
     for (const { handler: route, params } of matchAll(this.#matcherFor(), path)) {
       if (route instanceof Mount) return { kind: "mount", mount: route };
+      upgrade ??= isWebSocketUpgrade(request);
       if (route instanceof WebSocketRoute !== upgrade) continue;
       const converted = route.compiled.convert(params);
       if (converted === undefined) continue;
       if (route instanceof WebSocketRoute) return { kind: "websocket", route, params: converted };
-      if (route.methods.has(method)) return { kind: "route", route, params: converted };
+      if (route.methods.has(request.method)) return { kind: "route", route, params: converted };
       allowed ??= new Set();
       for (const each of route.methods) allowed.add(each);
     }
     return allowed ? { kind: "method", allowed } : NOT_FOUND;
   }
 
+  // An upgrade is never redirected: it is a 404 like any other miss (S-WS-5).
   #redirectOrNotFound(path: string, request: Request): Response {
-    const upgrade = isWebSocketUpgrade(request);
-    if (this.#redirectSlashes && !upgrade && path !== "/") {
-      const other = this.#find(toggleTrailingSlash(path), request.method, false);
-      if (other.kind !== "none") {
+    if (this.#redirectSlashes && path !== "/") {
+      const other = this.#find(toggleTrailingSlash(path), request, false);
+      if (other.kind !== "none" && !isWebSocketUpgrade(request)) {
         const url = new URL(request.url);
         url.pathname = toggleTrailingSlash(url.pathname);
         return new RedirectResponse(url.pathname + url.search);

@@ -227,6 +227,12 @@ export function webSocketSuite(
         assert.equal(denial.status, 404);
         assert.equal(denial.body, "no route for /nowhere");
       });
+
+      it("S-WS-5: an upgrade is not redirected to the HTTP route with the other trailing slash", async () => {
+        const denial = await target.requestUpgrade("/http-only/");
+        assert.equal(denial.status, 404);
+        assert.equal(denial.body, "no route for /http-only/");
+      });
     });
 
     describe("S-WS-6: the client closes", () => {
