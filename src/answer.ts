@@ -18,6 +18,11 @@ export type Recover<C extends Context = Context> = (
   ctx: C,
 ) => Answer;
 
+/** Re-throws: what a layer does with an error it cannot answer when the next layer out is unknown. */
+export const rethrow: Recover = (error) => {
+  throw error;
+};
+
 /** Calls `next`; an error, thrown at once or rejected later, goes to `recover`. */
 export function guarded<C extends Context>(
   next: Layer,

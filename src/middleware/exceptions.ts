@@ -1,8 +1,9 @@
-import { guarded, type Layer, type Recover } from "../answer.ts";
+import { guarded, type Layer, type Recover, rethrow } from "../answer.ts";
 import { RequestContext } from "../context.ts";
 import { enableStackCapture, HTTPException, WebSocketException } from "../exceptions.ts";
 import { type HandlerEntries, type HandlerKey, HandlerTable } from "../handler-table.ts";
 import { JSONResponse, PlainTextResponse } from "../responses.ts";
+import { Router } from "../routing/router.ts";
 import type {
   AnyExceptionHandler,
   Context,
@@ -10,7 +11,7 @@ import type {
   WebSocketExceptionHandler,
 } from "../types.ts";
 import { WebSocketSession } from "../websocket/session.ts";
-import { handleException, rethrow } from "./handle-exception.ts";
+import { handleException } from "./handle-exception.ts";
 import { toLayer, type Wrappable } from "./to-handler.ts";
 
 const NO_BODY_STATUSES = new Set([204, 304]);
@@ -75,7 +76,8 @@ export class ExceptionMiddleware {
   readonly #escalate: Recover;
 
   constructor(app: Wrappable, options: ExceptionMiddlewareOptions = {}) {
-    this.#next = toLayer(app);
+    // A router right inside hands over its 404/405 instead of throwing them.
+    this.#next = app instanceof Router ? app.handingMissesTo(this.#recover) : toLayer(app);
     this.#table = options.table ?? createHandlerTable(options.handlers);
     this.#escalate = options.escalate ?? rethrow;
     if (options.debug) enableStackCapture();

@@ -1,4 +1,4 @@
-import type { Answer, Recover } from "../answer.ts";
+import { type Answer, type Recover, rethrow } from "../answer.ts";
 import type { RequestContext } from "../context.ts";
 import { isHTTPException } from "../exceptions.ts";
 import type { HandlerTable } from "../handler-table.ts";
@@ -23,11 +23,6 @@ export function lookupHandler(table: HandlerTable, exc: unknown): AnyExceptionHa
   }
   return table.forClass(exc);
 }
-
-/** Re-throws: what a layer does with an error it cannot answer when the next layer out is unknown. */
-export const rethrow: Recover = (error) => {
-  throw error;
-};
 
 /**
  * Answers `exc` with its handler. What the table has no handler for, and what
