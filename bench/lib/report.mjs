@@ -96,13 +96,27 @@ function memoryTable(memory, counts) {
   ].join("\n");
 }
 
-/** One row per target: the measured median, the noise control beside it, and the verdict. */
-function targetRow(target, runtime, costs, column, limit) {
+/** How far bare2/bare strayed from 1 in its worst round: what a difference must exceed. */
+function noiseMargin(noise) {
+  return Math.max(noise.max - 1, 1 - noise.min);
+}
+
+/**
+ * One row per target: the measured median, the noise control beside it, and
+ * the verdict. The HTTP targets count a miss only beyond the noise control's
+ * spread, as issue 6 states them; a median between the limit and that margin
+ * is "within noise".
+ */
+function targetRow(target, runtime, costs, column, limit, { beyondNoise = false } = {}) {
   const ratios = costs ? compare(costs) : [];
   const ratio = ratios[column];
   if (!ratio) return `| ${target} | ${runtime} | n/a | | not measured |`;
-  const verdict = ratio.median <= limit ? "met" : "missed";
-  return `| ${target} | ${runtime} | ${ratio.median.toFixed(2)} | ${cell(ratios[3])} | ${verdict} |`;
+  const noise = ratios[3];
+  let verdict = ratio.median <= limit ? "met" : "missed";
+  if (verdict === "missed" && beyondNoise && noise && ratio.median <= limit + noiseMargin(noise)) {
+    verdict = "within noise";
+  }
+  return `| ${target} | ${runtime} | ${ratio.median.toFixed(2)} | ${cell(noise)} | ${verdict} |`;
 }
 
 /** The targets of issue 6, each with what this run measured. */
@@ -119,11 +133,15 @@ function targets(results) {
     const target = `in process ${id}: edgelette/bare ≤ ${limit}`;
     lines.push(targetRow(target, "bun", bun?.[id], EDGELETTE_BARE, limit));
   }
+  const beyondNoise = { beyondNoise: true };
+  for (const { runtime, id, costs } of rowsOf(results, "http")) {
+    if (id === "S6" && !compare(costs)[EDGELETTE_HONO]) continue; // no Hono echo on Node
+    const target = `HTTP ${id}: edgelette/hono ≤ 1 (throughput ≥ Hono's)`;
+    lines.push(targetRow(target, runtime, costs, EDGELETTE_HONO, 1, beyondNoise));
+  }
   for (const [runtime, phases] of Object.entries(results.runtimes)) {
-    const s1 = phases.http?.costs?.S1;
-    const [hono, bare] = ["HTTP S1: edgelette/hono ≤ 1", "HTTP S1: edgelette/bare ≤ 1.053 (95%)"];
-    lines.push(targetRow(hono, runtime, s1, EDGELETTE_HONO, 1));
-    lines.push(targetRow(bare, runtime, s1, EDGELETTE_BARE, 1 / 0.95));
+    const target = "HTTP S1: edgelette/bare ≤ 1.053 (≥ 95% of bare)";
+    lines.push(targetRow(target, runtime, phases.http?.costs?.S1, EDGELETTE_BARE, 1 / 0.95));
   }
   const head =
     "| target | runtime | median | noise: bare2/bare | |\n| --- | --- | --- | --- | --- |";
