@@ -7,17 +7,24 @@ export const consoleReporter: ErrorReporter = (error, request) => {
 };
 
 // Per request: the same error object thrown by two requests is two failures.
-const reportedByRequest = new WeakMap<Request, WeakSet<object>>();
+// Keyed by the error, which almost always belongs to one request: then one
+// map entry is all the bookkeeping, and a set appears only when it is shared.
+const reportedFor = new WeakMap<object, Request | WeakSet<Request>>();
 
 function alreadyReported(error: unknown, request: Request): boolean {
   if (typeof error !== "object" || error === null) return false;
-  let reported = reportedByRequest.get(request);
-  if (!reported) {
-    reported = new WeakSet();
-    reportedByRequest.set(request, reported);
+  const seen = reportedFor.get(error);
+  if (seen === undefined) {
+    reportedFor.set(error, request);
+    return false;
   }
-  if (reported.has(error)) return true;
-  reported.add(error);
+  if (seen === request) return true;
+  if (!(seen instanceof WeakSet)) {
+    reportedFor.set(error, new WeakSet([seen, request]));
+    return false;
+  }
+  if (seen.has(request)) return true;
+  seen.add(request);
   return false;
 }
 

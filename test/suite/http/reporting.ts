@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { App } from "../../../src/app.ts";
 import { ClientDisconnect, HTTPException } from "../../../src/exceptions.ts";
+import { reportOnce } from "../../../src/reporting.ts";
 import { readJson } from "../../../src/request-body.ts";
 import { PlainTextResponse } from "../../../src/responses.ts";
 import { Mount, Route } from "../../../src/routing/route.ts";
@@ -162,6 +163,16 @@ export function reportingSuite({ describe, it }: SuiteApi, options: HttpSuiteOpt
       assert.equal((await client.get("/")).status, 500);
       assert.equal(spy.errors.length, 2);
       assert.equal(spy.errors[0], spy.errors[1]);
+    });
+
+    it("S-REP-1: one error object shared by requests in flight together is reported once for each", () => {
+      const reportedFor: Request[] = [];
+      const shared = new Error("database unreachable");
+      const [a, b, c] = ["a", "b", "c"].map((path) => new Request(`http://testserver/${path}`));
+      for (const request of [a, b, a, c, b, c, a]) {
+        reportOnce((_error, req) => reportedFor.push(req), shared, request as Request);
+      }
+      assert.deepEqual(reportedFor, [a, b, c]);
     });
 
     it("S-REP-1: handled exceptions are not reported", async () => {
