@@ -23,24 +23,19 @@ export const rethrow: Recover = (error) => {
   throw error;
 };
 
-/** Calls `next`; an error, thrown at once or rejected later, goes to `recover`. */
-export function guarded<C extends Context>(
-  next: Layer,
+/**
+ * The answer of the layer below, with `recover` for a later rejection. Each
+ * layer calls the layer below in its own frame and `try`, then settles:
+ * a helper in between would be one more frame in the stack of every error an
+ * endpoint creates, and V8 (Node, Deno, workerd) records up to ten of them
+ * at about 0.2 µs each (measured: \`new Error\` at depth 0 vs 9).
+ */
+export function settle<C extends Context>(
+  answer: Answer,
   request: Request,
   ctx: C,
   recover: Recover<C>,
 ): Answer {
-  let answer: Answer;
-  try {
-    answer = next(request, ctx);
-  } catch (error) {
-    return recover(error, request, ctx);
-  }
   if (answer instanceof Response) return answer;
   return Promise.resolve(answer).then(undefined, (error) => recover(error, request, ctx));
-}
-
-/** Applies `then` to the response, now or once it arrives. */
-export function andThen(answer: Answer, then: (response: Response) => Answer): Answer {
-  return answer instanceof Response ? then(answer) : answer.then(then);
 }

@@ -1,4 +1,4 @@
-import { type Answer, guarded, type Layer, type Recover } from "./answer.ts";
+import { type Answer, type Layer, type Recover, settle } from "./answer.ts";
 import { RequestContext } from "./context.ts";
 import type { HandlerEntries, HandlerKey, HandlerTable } from "./handler-table.ts";
 import { ServerErrorMiddleware } from "./middleware/errors.ts";
@@ -118,7 +118,11 @@ export class App {
    */
   readonly fetch = (request: Request, env?: unknown, executionCtx?: unknown): Answer => {
     const ctx = new RequestContext(request, env, executionCtx);
-    return guarded(this.#stack, request, ctx, this.#lastResort);
+    try {
+      return settle(this.#stack(request, ctx), request, ctx, this.#lastResort);
+    } catch (error) {
+      return this.#lastResort(error, request, ctx);
+    }
   };
 
   // Only outer middleware can get here: nothing outside it could answer.

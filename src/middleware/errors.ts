@@ -1,4 +1,4 @@
-import { type Answer, guarded, type Layer, type Recover } from "../answer.ts";
+import { type Answer, type Layer, type Recover, settle } from "../answer.ts";
 import { runBackground } from "../background.ts";
 import { asRequestContext, type ErrorSink, RequestContext } from "../context.ts";
 import { tracebackResponse } from "../debug/traceback.ts";
@@ -65,7 +65,12 @@ export class ServerErrorMiddleware implements ErrorSink {
   readonly handle: Layer = (request: Request, ctx: Context) => {
     const context = asRequestContext(request, ctx);
     context.errorSink = this;
-    const answer = guarded(this.#next, request, context, this.#answer);
+    let answer: Answer;
+    try {
+      answer = settle(this.#next(request, context), request, context, this.#answer);
+    } catch (error) {
+      answer = this.#answer(error, request, context);
+    }
     if (answer instanceof Response) return this.#deliver(request, answer, context);
     return answer.then((response) => this.#deliver(request, response, context));
   };

@@ -1,6 +1,11 @@
-import { guarded, type Layer, type Recover, rethrow } from "../answer.ts";
+import { type Answer, type Layer, type Recover, rethrow, settle } from "../answer.ts";
 import { RequestContext } from "../context.ts";
-import { enableStackCapture, HTTPException, WebSocketException } from "../exceptions.ts";
+import {
+  enableStackCapture,
+  HTTPException,
+  isHTTPException,
+  WebSocketException,
+} from "../exceptions.ts";
 import { type HandlerEntries, type HandlerKey, HandlerTable } from "../handler-table.ts";
 import { JSONResponse, PlainTextResponse } from "../responses.ts";
 import { Router } from "../routing/router.ts";
@@ -72,12 +77,14 @@ export interface ExceptionMiddlewareOptions {
  */
 export class ExceptionMiddleware {
   readonly #next: Layer;
+  /** The router right inside, if it is one: it returns its 404/405 instead of throwing them. */
+  readonly #router: Router | undefined;
   readonly #table: HandlerTable;
   readonly #escalate: Recover;
 
   constructor(app: Wrappable, options: ExceptionMiddlewareOptions = {}) {
-    // A router right inside hands over its 404/405 instead of throwing them.
-    this.#next = app instanceof Router ? app.handingMissesTo(this.#recover) : toLayer(app);
+    this.#next = toLayer(app);
+    this.#router = app instanceof Router ? app : undefined;
     this.#table = options.table ?? createHandlerTable(options.handlers);
     this.#escalate = options.escalate ?? rethrow;
     if (options.debug) enableStackCapture();
@@ -91,7 +98,16 @@ export class ExceptionMiddleware {
 
   readonly handle: Layer = (request: Request, ctx: Context) => {
     if (ctx instanceof RequestContext) ctx.exceptionTable = this.#table;
-    return guarded(this.#next, request, ctx, this.#recover);
+    let answer: Answer | HTTPException;
+    try {
+      answer = this.#router ? this.#router.routeOrMiss(request, ctx) : this.#next(request, ctx);
+    } catch (exc) {
+      return this.#recover(exc, request, ctx);
+    }
+    if (answer instanceof Response) return answer;
+    // Only the router answers with an exception: the 404 or 405 it raised.
+    if (this.#router && isHTTPException(answer)) return this.#recover(answer, request, ctx);
+    return settle(answer as Answer, request, ctx, this.#recover);
   };
 
   /** Workers-style entry point; rejects with what no handler takes. */
