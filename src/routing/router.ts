@@ -107,7 +107,7 @@ export class Router {
     switch (found.kind) {
       case "route":
         ctx.params = found.params;
-        return found.route.call(request, ctx);
+        return found.route.finish(request, found.route.endpoint(request, ctx));
       case "websocket":
         ctx.params = found.params;
         return runWebSocketRoute(found.route, request, ctx);
