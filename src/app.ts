@@ -127,7 +127,7 @@ export class App {
 
   // Only outer middleware can get here: nothing outside it could answer.
   readonly #lastResort: Recover<RequestContext> = (error, request, ctx) => {
-    reportOnce(this.#onError, error, request);
+    reportOnce(this.#onError, error, request, ctx);
     ctx.observeServerError(error);
     return new PlainTextResponse("Internal Server Error", { status: 500 });
   };

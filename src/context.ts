@@ -37,6 +37,8 @@ export class RequestContext implements Context {
   exceptionTable: HandlerTable | undefined = undefined;
   /** @internal The session, when this request is a WebSocket upgrade being served. */
   webSocket: WebSocketSession | undefined = undefined;
+  /** @internal What the 500 layers reported for this request, so each error is reported once. */
+  reportedErrors: unknown[] | undefined = undefined;
 
   constructor(request: Request, env?: unknown, executionCtx?: unknown) {
     this.request = request;

@@ -6,13 +6,20 @@ export const consoleReporter: ErrorReporter = (error, request) => {
   console.error(`edgelette: unhandled error in ${request.method} ${request.url}\n`, error);
 };
 
+/** Where a request's context lists the errors already reported for it. */
+export interface ReportLedger {
+  reportedErrors: unknown[] | undefined;
+}
+
 // Per request: the same error object thrown by two requests is two failures.
-// Keyed by the error, which almost always belongs to one request: then one
-// map entry is all the bookkeeping, and a set appears only when it is shared.
+// A request's context keeps its own short list: a weak map entry per failing
+// request added measurably to garbage collection under load on Deno. Callers
+// without a context (a Durable Object's socket hooks) use the map.
 const reportedFor = new WeakMap<object, Request | WeakSet<Request>>();
 
-function alreadyReported(error: unknown, request: Request): boolean {
+function alreadyReported(error: unknown, request: Request, ledger?: ReportLedger): boolean {
   if (typeof error !== "object" || error === null) return false;
+  if (ledger) return alreadyListed(error, ledger);
   const seen = reportedFor.get(error);
   if (seen === undefined) {
     reportedFor.set(error, request);
@@ -28,12 +35,24 @@ function alreadyReported(error: unknown, request: Request): boolean {
   return false;
 }
 
+function alreadyListed(error: object, ledger: ReportLedger): boolean {
+  ledger.reportedErrors ??= [];
+  if (ledger.reportedErrors.includes(error)) return true;
+  ledger.reportedErrors.push(error);
+  return false;
+}
+
 /**
  * Calls `reporter` unless this request already reported this error object. A
  * reporter that throws must not turn one failure into two: its error goes to stderr.
  */
-export function reportOnce(reporter: ErrorReporter, error: unknown, request: Request): void {
-  if (alreadyReported(error, request)) return;
+export function reportOnce(
+  reporter: ErrorReporter,
+  error: unknown,
+  request: Request,
+  ledger?: ReportLedger,
+): void {
+  if (alreadyReported(error, request, ledger)) return;
   try {
     reporter(error, request);
   } catch (reporterError) {

@@ -79,7 +79,7 @@ export class ServerErrorMiddleware implements ErrorSink {
     this.handle(request, new RequestContext(request, env, executionCtx));
 
   report(error: unknown, request: Request, ctx: RequestContext): void {
-    reportOnce(this.#onError, error, request);
+    reportOnce(this.#onError, error, request, ctx);
     ctx.observeServerError(error);
   }
 

@@ -77,5 +77,5 @@ async function closeForError(ws: WebSocketSession, error: unknown, ctx: RequestC
 /** To the innermost 500 layer; a bare `Router` has none, and the error must still not be lost. */
 function report(ctx: RequestContext, error: unknown): void {
   if (ctx.errorSink) ctx.errorSink.report(error, ctx.request, ctx);
-  else reportOnce(consoleReporter, error, ctx.request);
+  else reportOnce(consoleReporter, error, ctx.request, ctx);
 }

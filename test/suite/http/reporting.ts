@@ -175,6 +175,20 @@ export function reportingSuite({ describe, it }: SuiteApi, options: HttpSuiteOpt
       assert.deepEqual(reportedFor, [a, b, c]);
     });
 
+    it("S-REP-1: a request's context lists what it reported: once per context", () => {
+      const reported: unknown[] = [];
+      const reporter = (error: unknown) => reported.push(error);
+      const shared = new Error("database unreachable");
+      const request = new Request("http://testserver/");
+      const [first, second] = [{ reportedErrors: undefined }, { reportedErrors: undefined }];
+      for (const ledger of [first, first, second, first, second]) {
+        reportOnce(reporter, shared, request, ledger);
+      }
+      reportOnce(reporter, "a thrown string is not an object: always reported", request, first);
+      assert.equal(reported.length, 3);
+      assert.deepEqual(first.reportedErrors, [shared]);
+    });
+
     it("S-REP-1: handled exceptions are not reported", async () => {
       const { client, spy } = reportingApp();
       assert.equal((await client.get("/not-found")).status, 404);
