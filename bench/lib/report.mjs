@@ -190,6 +190,7 @@ export function renderReport(results) {
     HEADER,
     runSection(results),
     "## Targets (for information)",
+    "Issue 6's targets, each judged on this run's median. An HTTP target counts as missed only beyond the noise control's spread (how far `bare2/bare` strayed from 1 in its worst round); a median between the limit and that margin reads **within noise**.",
     targets(results),
     "## In process: `await (await app.fetch(request)).text()`",
     ratioTable(rowsOf(results, "inprocess")),
