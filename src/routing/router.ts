@@ -122,7 +122,7 @@ export class Router {
 
   /** A router used on its own answers 404/405 itself, with the default handlers. */
   readonly fetch = async (request: Request, env?: unknown, executionCtx?: unknown) => {
-    this.#standalone ??= new ExceptionMiddleware(this.handle);
+    this.#standalone ??= new ExceptionMiddleware(this);
     return this.#standalone.handle(request, new RequestContext(request, env, executionCtx));
   };
 
