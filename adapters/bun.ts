@@ -118,8 +118,8 @@ export async function serve(app: Fetchable, options: ServeOptions = {}): Promise
       const executionCtx = createExecutionContext(work, upgrader);
       const answer = fetchOrServerError(app, request, options.env, executionCtx, report);
       // An accepted upgrade already belongs to Bun, which expects undefined here.
-      const handOver = (response: Response) => (transport?.upgraded ? undefined : response);
-      return answer instanceof Response ? handOver(answer) : answer.then(handOver);
+      if (answer instanceof Response) return transport?.upgraded ? undefined : answer;
+      return answer.then((response) => (transport?.upgraded ? undefined : response));
     },
     websocket: {
       idleTimeout: 0, // sessions have their own idleTimeout; Bun's default (120 s) would cut them

@@ -86,18 +86,19 @@ export function fetchOrServerError(
   executionCtx: unknown,
   report: (error: unknown) => void,
 ): Response | Promise<Response> {
-  const failed = (error: unknown) => {
-    report(error);
-    return new Response("Internal Server Error", { status: 500 });
-  };
   let answer: Response | Promise<Response>;
   try {
     answer = app.fetch(request, env, executionCtx);
   } catch (error) {
-    return failed(error);
+    return serverError(error, report);
   }
   if (answer instanceof Response) return answer;
-  return Promise.resolve(answer).then(undefined, failed);
+  return Promise.resolve(answer).then(undefined, (error) => serverError(error, report));
+}
+
+function serverError(error: unknown, report: (error: unknown) => void): Response {
+  report(error);
+  return new Response("Internal Server Error", { status: 500 });
 }
 
 /**
