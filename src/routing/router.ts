@@ -112,12 +112,44 @@ export class Router {
         ctx.params = found.params;
         return runWebSocketRoute(found.route, request, ctx);
       case "mount":
+        if (found.mount.target instanceof Router && ctx instanceof RequestContext) {
+          return found.mount.target.#routeMounted(
+            path.slice(found.mount.prefix.length),
+            request,
+            ctx,
+          );
+        }
         return callMount(found.mount, path, request, ctx);
       case "method":
         return new HTTPException(405, undefined, { allow: allowHeader(found.allowed) });
       case "none":
         return this.#redirectOrNotFound(path, request);
     }
+  }
+
+  /**
+   * A router mounted in another routes what is left of the path at once, and
+   * returns its misses as the outer one does: no promise and no throw per
+   * request. The path is restored once the answer is complete, because a
+   * mounted app below may route only after its middleware awaited.
+   */
+  #routeMounted(rest: string, request: Request, ctx: RequestContext): Answer | HTTPException {
+    const outer = ctx.routePath;
+    ctx.routePath = rest || "/";
+    let answer: Answer | HTTPException;
+    try {
+      answer = this.routeOrMiss(request, ctx);
+    } catch (error) {
+      ctx.routePath = outer;
+      throw error;
+    }
+    if (answer instanceof Promise) {
+      return answer.finally(() => {
+        ctx.routePath = outer;
+      });
+    }
+    ctx.routePath = outer;
+    return answer;
   }
 
   /** A router used on its own answers 404/405 itself, with the default handlers. */

@@ -305,5 +305,38 @@ export function layersSuite({ describe, it }: SuiteApi): void {
       assert.equal(childSpy.errors.length, 1, "the child reports its own error");
       assert.equal(parentSpy.errors.length, 1, "the parent reports only the router's");
     });
+
+    it("S-LAY-8: through a mounted Router, a sync endpoint and a miss are answered at once", async () => {
+      const parent = new App({
+        routes: [new Mount("/api", new Router([new Route("/hello", hello)]))],
+        exceptionHandlers: { 404: () => new PlainTextResponse("parent 404", { status: 404 }) },
+      });
+      // No promise between a synchronous endpoint (or a 404) and the caller.
+      const found = parent.fetch(new Request("http://testserver/api/hello"));
+      const missed = parent.fetch(new Request("http://testserver/api/nowhere"));
+      assert.ok(found instanceof Response);
+      assert.ok(missed instanceof Response);
+      assert.equal(await found.text(), "hello");
+      assert.equal(await missed.text(), "parent 404");
+    });
+
+    it("S-LAY-8: an app mounted under a mounted Router still routes after its middleware awaits", async () => {
+      const settle: Middleware = (next) => async (request, ctx) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return next(request, ctx);
+      };
+      const inner = new App({ routes: [new Route("/deep", hello)], middleware: [settle] });
+      const parent = new App({
+        routes: [new Mount("/api", new Router([new Mount("/v1", inner)]))],
+      });
+      const client = quietClient(parent);
+      const [deep, missing] = await Promise.all([
+        client.get("/api/v1/deep"),
+        client.get("/api/v1/nowhere"),
+      ]);
+      assert.equal(await deep.text(), "hello");
+      assert.equal(deep.status, 200);
+      assert.equal(missing.status, 404);
+    });
   });
 }
