@@ -14,28 +14,20 @@ export interface ReportLedger {
 // Per request: the same error object thrown by two requests is two failures.
 // A request's context keeps its own short list: a weak map entry per failing
 // request added measurably to garbage collection under load on Deno. Callers
-// without a context (a Durable Object's socket hooks) use the map.
-const reportedFor = new WeakMap<object, Request | WeakSet<Request>>();
+// without a context (a Durable Object's socket hooks) get a list per request.
+const ledgers = new WeakMap<Request, ReportLedger>();
 
-function alreadyReported(error: unknown, request: Request, ledger?: ReportLedger): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  if (ledger) return alreadyListed(error, ledger);
-  const seen = reportedFor.get(error);
-  if (seen === undefined) {
-    reportedFor.set(error, request);
-    return false;
+function ledgerOf(request: Request): ReportLedger {
+  let ledger = ledgers.get(request);
+  if (ledger === undefined) {
+    ledger = { reportedErrors: undefined };
+    ledgers.set(request, ledger);
   }
-  if (seen === request) return true;
-  if (!(seen instanceof WeakSet)) {
-    reportedFor.set(error, new WeakSet([seen, request]));
-    return false;
-  }
-  if (seen.has(request)) return true;
-  seen.add(request);
-  return false;
+  return ledger;
 }
 
-function alreadyListed(error: object, ledger: ReportLedger): boolean {
+function alreadyReported(error: unknown, ledger: ReportLedger): boolean {
+  if (typeof error !== "object" || error === null) return false;
   ledger.reportedErrors ??= [];
   if (ledger.reportedErrors.includes(error)) return true;
   ledger.reportedErrors.push(error);
@@ -52,7 +44,7 @@ export function reportOnce(
   request: Request,
   ledger?: ReportLedger,
 ): void {
-  if (alreadyReported(error, request, ledger)) return;
+  if (alreadyReported(error, ledger ?? ledgerOf(request))) return;
   try {
     reporter(error, request);
   } catch (reporterError) {
