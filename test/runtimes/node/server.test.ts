@@ -33,6 +33,8 @@ function signal<T = void>(): { promise: Promise<T>; resolve: (value: T) => void 
 
 const uploadArrived = signal();
 const uploadFailed = signal<unknown>();
+const declaredUploadArrived = signal();
+const declaredUploadFailed = signal<unknown>();
 const lateArrived = signal();
 const lateReason = signal<unknown>();
 /** Lets the slow stream's first chunk go. */
@@ -129,6 +131,17 @@ async function upload(request: Request) {
   }
 }
 
+/** As `upload`, for a body whose length the client declared. */
+async function declaredUpload(request: Request) {
+  declaredUploadArrived.resolve();
+  try {
+    return new JSONResponse(await readJson(request));
+  } catch (error) {
+    declaredUploadFailed.resolve(error);
+    throw error;
+  }
+}
+
 function failingWork(_request: Request, ctx: Context) {
   ctx.waitUntil(Promise.reject(new Error("background failed")));
   return new PlainTextResponse("started");
@@ -150,6 +163,7 @@ const app = new App({
     new Route("/slow-first-chunk", slowFirstChunk),
     new Route("/big-stream", bigStream),
     new Route("/upload", upload, { methods: ["POST"] }),
+    new Route("/declared-upload", declaredUpload, { methods: ["POST"] }),
     new Route("/failing-work", failingWork),
   ],
   onError: (error) => reported.push(error),
@@ -301,6 +315,24 @@ describe("edgelette/node only: HTTP conversion and request.signal", () => {
     await assert.rejects(pending);
     assert.ok((await uploadFailed.promise) instanceof ClientDisconnect);
     await own.close(); // the request has been answered: anything reported is in by now
+    assert.equal(
+      reported.some((error) => error instanceof ClientDisconnect),
+      false,
+    );
+  });
+
+  it("S-REP-3: a client that leaves mid-body after declaring its length is a ClientDisconnect", async () => {
+    const own = await serve(app, { port: 0 });
+    const socket = connectTcp(own.port, "127.0.0.1");
+    socket.on("error", () => {});
+    socket.write(
+      "POST /declared-upload HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+        'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"partial": ',
+    );
+    await declaredUploadArrived.promise;
+    socket.destroy();
+    assert.ok((await declaredUploadFailed.promise) instanceof ClientDisconnect);
+    await own.close();
     assert.equal(
       reported.some((error) => error instanceof ClientDisconnect),
       false,

@@ -52,6 +52,29 @@ export function requestBodySuite({ describe, it }: SuiteApi): void {
       assert.deepEqual(spy.errors, []);
     });
 
+    it("S-BAD-1: a body with a declared Content-Length (as clients send) is read the same way", async () => {
+      const { app, spy } = bodyApp();
+      const post = (body: string) =>
+        quietClient(app).post("/json", {
+          body,
+          headers: {
+            "content-type": "application/json",
+            "content-length": String(new TextEncoder().encode(body).byteLength),
+          },
+        });
+      const good = await post('{"name":"Zoë","tags":[1,2]}');
+      assert.equal(good.status, 200);
+      assert.deepEqual(await good.json(), { parsed: { name: "Zoë", tags: [1, 2] } });
+      for (const body of ['{"a":', "not json", "{'single': 1}", ""]) {
+        const response = await post(body);
+        assert.equal(response.status, 400, JSON.stringify(body));
+        assert.equal(await response.text(), "Malformed JSON body");
+      }
+      const big = JSON.stringify({ padding: "x".repeat(LIMIT) });
+      assert.equal((await post(big)).status, 413);
+      assert.deepEqual(spy.errors, []);
+    });
+
     it("S-BAD-1: a body over the limit is a 413", async () => {
       const { post, spy } = bodyApp();
       const big = JSON.stringify({ padding: "x".repeat(LIMIT) });
