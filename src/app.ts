@@ -84,6 +84,8 @@ export class App {
   readonly #table: HandlerTable;
   readonly #onError: ErrorReporter;
   readonly #stack: Layer;
+  /** Without outer middleware the stack's top is the 500 layer, which never fails. */
+  readonly #stackCanFail: boolean;
 
   constructor(options: AppOptions = {}) {
     checkMiddleware(options.middleware, "middleware");
@@ -91,6 +93,7 @@ export class App {
     this.router = new Router(options.routes ?? []);
     this.#table = createHandlerTable(options.exceptionHandlers);
     this.#onError = options.onError ?? consoleReporter;
+    this.#stackCanFail = (options.outerMiddleware ?? []).length > 0;
     this.#stack = buildStack({
       router: this.router,
       table: this.#table,
@@ -119,7 +122,8 @@ export class App {
   readonly fetch = (request: Request, env?: unknown, executionCtx?: unknown): Answer => {
     const ctx = new RequestContext(request, env, executionCtx);
     try {
-      return settle(this.#stack(request, ctx), request, ctx, this.#lastResort);
+      const answer = this.#stack(request, ctx);
+      return this.#stackCanFail ? settle(answer, request, ctx, this.#lastResort) : answer;
     } catch (error) {
       return this.#lastResort(error, request, ctx);
     }

@@ -1,4 +1,4 @@
-import { type Answer, type Layer, type Recover, settle } from "../answer.ts";
+import type { Answer, Layer, Recover } from "../answer.ts";
 import { runBackground } from "../background.ts";
 import { asRequestContext, type ErrorSink, RequestContext } from "../context.ts";
 import { tracebackResponse } from "../debug/traceback.ts";
@@ -62,17 +62,25 @@ export class ServerErrorMiddleware implements ErrorSink {
     this.#table.add(key, handler);
   }
 
+  /**
+   * Never throws and never rejects: every error below becomes a response
+   * here. A later answer is settled and delivered in one step, not two: each
+   * step is a promise and a turn of the microtask queue per request.
+   */
   readonly handle: Layer = (request: Request, ctx: Context) => {
     const context = asRequestContext(request, ctx);
     context.errorSink = this;
     let answer: Answer;
     try {
-      answer = settle(this.#next(request, context), request, context, this.#answer);
+      answer = this.#next(request, context);
     } catch (error) {
-      answer = this.#answer(error, request, context);
+      return this.#recoverAndDeliver(error, request, context);
     }
     if (answer instanceof Response) return this.#deliver(request, answer, context);
-    return answer.then((response) => this.#deliver(request, response, context));
+    return Promise.resolve(answer).then(
+      (response) => this.#deliver(request, response, context),
+      (error) => this.#recoverAndDeliver(error, request, context),
+    );
   };
 
   readonly fetch = async (request: Request, env?: unknown, executionCtx?: unknown) =>
@@ -95,6 +103,12 @@ export class ServerErrorMiddleware implements ErrorSink {
    */
   readonly recover: Recover<RequestContext> = (error, request, ctx) =>
     this.#answer(error, request, ctx);
+
+  #recoverAndDeliver(error: unknown, request: Request, ctx: RequestContext): Answer {
+    const answer = this.#answer(error, request, ctx);
+    if (answer instanceof Response) return this.#deliver(request, answer, ctx);
+    return answer.then((response) => this.#deliver(request, response, ctx));
+  }
 
   // 1. A client that went away is not a server error. 2. Handled exceptions
   //    thrown by middleware still get their handler (an auth 401 stays a 401).
@@ -158,7 +172,12 @@ export class ServerErrorMiddleware implements ErrorSink {
     const tasks = takeBackground(response);
     if (tasks) ctx.waitUntil(runBackground(tasks));
     if (isBuffered(response)) return response;
-    return watchBody(response, (error) => this.report(error, request, ctx));
+    try {
+      return watchBody(response, (error) => this.report(error, request, ctx));
+    } catch (error) {
+      // A body already read or locked cannot be sent: a bug, answered as one.
+      return this.#answerUnhandled(error, request, ctx);
+    }
   }
 }
 

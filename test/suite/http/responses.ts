@@ -137,6 +137,28 @@ export function responsesSuite({ describe, it }: SuiteApi): void {
     });
   });
 
+  describe("responses that cannot be sent", () => {
+    it("S-RES-4: a response whose body was already taken is a reported safe 500, sync or async", async () => {
+      const spent = () => {
+        const response = new Response(new ReadableStream({ start: (c) => c.enqueue("x") }));
+        response.body?.getReader(); // locks the body: it can no longer be sent
+        return response;
+      };
+      const spy = reportSpy();
+      const app = new App({
+        routes: [new Route("/sync", spent), new Route("/async", async () => spent())],
+        onError: spy.onError,
+      });
+      for (const path of ["/sync", "/async"]) {
+        const response = await app.fetch(new Request(`http://testserver${path}`));
+        assert.equal(response.status, 500, path);
+        assert.equal(await response.text(), "Internal Server Error");
+      }
+      assert.equal(spy.errors.length, 2);
+      assert.ok(spy.errors.every((error) => error instanceof TypeError));
+    });
+  });
+
   describe("response classes", () => {
     it("S-RES-8: JSONResponse is application/json; undefined is sent as null", async () => {
       const response = new JSONResponse({ id: 1 }, { status: 201, headers: { "x-a": "b" } });
