@@ -9,7 +9,13 @@
  * splits it with a capturing regex. A `path` parameter can span slashes, so
  * from its segment to the end of the route becomes one such parameter.
  */
-import { METHOD_NAME_ALL, type ParamIndexMap, type ParamStash, type Router } from "hono/router";
+import {
+  METHOD_NAME_ALL,
+  type ParamIndexMap,
+  type ParamStash,
+  type Params,
+  type Router,
+} from "hono/router";
 import { RegExpRouter } from "hono/router/reg-exp-router";
 import { SmartRouter } from "hono/router/smart-router";
 import { TrieRouter } from "hono/router/trie-router";
@@ -22,8 +28,8 @@ export interface CompiledPath {
   readonly pattern: string;
   /** The route's parameter names, in path order. */
   readonly paramNames: readonly string[];
-  /** Raw Hono params → converted values; `undefined` means "no match". */
-  convert(raw: Record<string, string>): Record<string, unknown> | undefined;
+  /** Raw Hono params (texts, or indexes into `stash`) → converted values; `undefined` means "no match". */
+  convert(raw: RawParams, stash?: ParamStash): Record<string, unknown> | undefined;
 }
 
 interface Convertor {
@@ -98,7 +104,7 @@ export function compilePath(path: string): CompiledPath {
   const slots: Slot[] = [];
   const pattern = `/${segments.map((parts, index) => renderSegment(parts, String(index), slots)).join("/")}`;
   const paramNames = slots.flatMap((slot) => slot.params.map((param) => param.name));
-  return { path, pattern, paramNames, convert: (raw) => convertSlots(slots, raw) };
+  return { path, pattern, paramNames, convert: (raw, stash) => convertSlots(slots, raw, stash) };
 }
 
 /** `/a/{b:int}c` → ["/a/", {b}, "c"]; checks braces, names and convertors. */
@@ -207,12 +213,16 @@ function partSource(part: Part, capture: boolean): string {
 
 function convertSlots(
   slots: readonly Slot[],
-  raw: Record<string, string>,
+  raw: RawParams,
+  stash: ParamStash | undefined,
 ): Record<string, unknown> | undefined {
   // Names were checked to be identifiers (and not `__proto__`) at compile time.
   const params: Record<string, unknown> = {};
   for (const slot of slots) {
-    const text = raw[slot.key];
+    const text =
+      stash === undefined
+        ? (raw as Params)[slot.key]
+        : stash[(raw as ParamIndexMap)[slot.key] as number];
     if (text === undefined) return undefined;
     const texts = slot.splitter ? slot.splitter.exec(text) : [text, text];
     if (texts === null) return undefined;
@@ -240,29 +250,20 @@ export function createHonoRouter<T>(): Router<T> {
   return new SmartRouter<T>({ routers: [new RegExpRouter<T>(), new TrieRouter<T>()] });
 }
 
-/**
- * Every route matching `path`, with its raw params, in the router's order:
- * registration order for `createHonoRouter` (TrieRouter sorts by insertion).
- */
-export function matchAll<T>(
-  router: Router<T>,
-  path: string,
-): Array<{ handler: T; params: Record<string, string> }> {
-  const result = router.match(METHOD_NAME_ALL, path);
-  if (result.length === 1) {
-    // Each match gets its own params object from the trie; `convert` only reads it.
-    return result[0].map(([handler, params]) => ({ handler, params }));
-  }
-  const [entries, stash] = result;
-  return entries.map(([handler, indexes]) => ({ handler, params: readStash(indexes, stash) }));
-}
+/** A route's raw parameters as Hono found them: the texts, or RegExpRouter's indexes into a stash. */
+export type RawParams = Params | ParamIndexMap;
 
-/** RegExpRouter's shape: each param is an index into the regex match. */
-function readStash(indexes: ParamIndexMap, stash: ParamStash): Record<string, string> {
-  const params: Record<string, string> = {};
-  for (const name in indexes) {
-    const value = stash[indexes[name] as number];
-    if (value !== undefined) params[name] = value;
-  }
-  return params;
+/** Hono's result for a path: each matching handler with its raw parameters, and the stash if any. */
+export type Matches<T> = readonly [
+  entries: readonly (readonly [T, RawParams])[],
+  stash?: ParamStash,
+];
+
+/**
+ * Every route matching `path`, in the router's order (registration order for
+ * `createHonoRouter`: TrieRouter sorts by insertion). Hono's own result, read
+ * as it is: copying it into objects per request showed in profiles.
+ */
+export function findAll<T>(router: Router<T>, path: string): Matches<T> {
+  return router.match(METHOD_NAME_ALL, path);
 }

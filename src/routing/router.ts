@@ -7,7 +7,7 @@ import { RedirectResponse } from "../responses.ts";
 import type { Context } from "../types.ts";
 import { runWebSocketRoute } from "../websocket/run.ts";
 import { callMount } from "./mount.ts";
-import { createHonoRouter, matchAll } from "./path.ts";
+import { createHonoRouter, findAll } from "./path.ts";
 import { type BaseRoute, Mount, Route, WebSocketRoute } from "./route.ts";
 
 type Found =
@@ -171,11 +171,12 @@ export class Router {
   #find(path: string, request: Request, upgrade?: boolean): Found {
     const method = request.method; // a getter into the runtime on Deno: read it once
     let allowed: Set<string> | undefined;
-    for (const { handler: route, params } of matchAll(this.#matcherFor(), path)) {
+    const [matches, stash] = findAll(this.#matcherFor(), path);
+    for (const [route, params] of matches) {
       if (route instanceof Mount) return { kind: "mount", mount: route };
       upgrade ??= isWebSocketUpgrade(request, method);
       if (route instanceof WebSocketRoute !== upgrade) continue;
-      const converted = route.compiled.convert(params);
+      const converted = route.compiled.convert(params, stash);
       if (converted === undefined) continue;
       if (route instanceof WebSocketRoute) return { kind: "websocket", route, params: converted };
       if (route.methods.has(method)) return { kind: "route", route, params: converted };

@@ -4,7 +4,7 @@ import {
   type CompiledPath,
   compilePath,
   createHonoRouter,
-  matchAll,
+  findAll,
 } from "../../src/routing/path.ts";
 import { Route } from "../../src/routing/route.ts";
 import { Router } from "../../src/routing/router.ts";
@@ -20,9 +20,10 @@ function routerFor(...paths: string[]) {
 }
 
 /** Every route that matches and converts, as [route path, converted params]. */
-function resolve(router: ReturnType<typeof routerFor>, path: string) {
-  return matchAll(router, path).flatMap(({ handler, params }) => {
-    const converted = handler.convert(params);
+function resolve(router: Parameters<typeof findAll<CompiledPath>>[0], path: string) {
+  const [matches, stash] = findAll(router, path);
+  return matches.flatMap(([handler, params]) => {
+    const converted = handler.convert(params, stash);
     return converted === undefined ? [] : [[handler.path, converted] as const];
   });
 }
@@ -172,7 +173,7 @@ describe("several and mid-segment parameters", () => {
   });
 });
 
-describe("matchAll", () => {
+describe("findAll", () => {
   it("S-ROU-1: overlapping routes come back in registration order (static first)", () => {
     const router = routerFor("/users/me", "/users/{name}");
     expect(resolve(router, "/users/me")).toEqual([
@@ -194,7 +195,7 @@ describe("matchAll", () => {
   });
 
   it("S-ROU-2: a path no route matches gives no matches", () => {
-    expect(matchAll(routerFor("/users/{id:int}", "/"), "/nowhere")).toEqual([]);
+    expect(findAll(routerFor("/users/{id:int}", "/"), "/nowhere")[0]).toEqual([]);
   });
 
   it("S-ROU-1: a Router rebuilds its matcher, so routes added after a request are found", async () => {
@@ -215,14 +216,17 @@ describe("matchAll", () => {
     ]);
   });
 
-  it("S-ROU-1: matchAll also reads RegExpRouter's [[handler, indexMap][], stash] shape", () => {
-    const router = new RegExpRouter<string>();
-    router.add("ALL", "/users/:id{[0-9]+}/:action", "users");
-    router.add("ALL", "/static", "static");
-    expect(matchAll(router, "/users/7/edit")).toEqual([
-      { handler: "users", params: { id: "7", action: "edit" } },
+  it("S-ROU-1: parameters are also read from RegExpRouter's [[handler, indexMap][], stash] shape", () => {
+    const router = new RegExpRouter<CompiledPath>();
+    for (const path of ["/users/{id:int}/{action}", "/static"]) {
+      const compiled = compilePath(path);
+      router.add("ALL", compiled.pattern, compiled);
+    }
+    expect(findAll(router, "/users/7/edit")[1]).toBeDefined(); // the stash shape, not the trie's
+    expect(resolve(router, "/users/7/edit")).toEqual([
+      ["/users/{id:int}/{action}", { id: 7, action: "edit" }],
     ]);
-    expect(matchAll(router, "/static")).toEqual([{ handler: "static", params: {} }]);
+    expect(resolve(router, "/static")).toEqual([["/static", {}]]);
   });
 });
 
