@@ -72,10 +72,22 @@ export const MIXED_PROBES: readonly Probe[] = HTTP_SCENARIOS.flatMap((each) => e
 /** The path the WebSocket echo lives at, in every app. */
 export const WEBSOCKET_PATH = "/ws";
 
+const encoder = new TextEncoder();
+
+/**
+ * The request as a server hands it to an app. A POST carries the
+ * `Content-Length` its client sent (every HTTP client does for a body of known
+ * size), as it does in the HTTP mode; a `Request` built in process would
+ * otherwise have none, and look like a chunked upload of unknown length.
+ */
 export function toRequest(probe: Probe, origin = "http://bench.local"): Request {
   if (probe.method === "GET") return new Request(origin + probe.path);
-  const headers = { "content-type": probe.contentType ?? "application/json" };
-  return new Request(origin + probe.path, { method: "POST", headers, body: probe.body });
+  const body = probe.body ?? "";
+  const headers = {
+    "content-type": probe.contentType ?? "application/json",
+    "content-length": String(encoder.encode(body).byteLength),
+  };
+  return new Request(origin + probe.path, { method: "POST", headers, body });
 }
 
 /**
