@@ -88,25 +88,48 @@ const captureStackTrace = (
 /**
  * An `Error` by prototype that never runs the `Error` constructor. Creating a
  * real `Error` costs about 0.3 µs on Bun and 1.9 µs on Deno even with
- * `Error.stackTraceLimit = 0`, while this costs 10–30 ns: a handled exception
+ * `Error.stackTraceLimit = 0`, while this costs 10–50 ns: a handled exception
  * should cost what a return does (S-EXC-6). What an `Error` offers is kept:
  * `instanceof Error`, `name`, a non-enumerable `message` and `cause`,
  * `toString()`, the `[object Error]` tag, and a `stack` (the header line, or
- * the frames once some app runs in debug mode).
+ * the frames once some app runs in debug mode). `message` is an accessor, not
+ * an own property: defining one costs 0.3 µs on Deno (measured), 7× the rest.
  */
-const ErrorBase = function ErrorBase(this: Error, message: string, options?: ErrorOptions) {
-  Object.defineProperty(this, "message", { value: message, writable: true, configurable: true });
-  if (options !== undefined && "cause" in options) {
-    Object.defineProperty(this, "cause", {
-      value: options.cause,
-      writable: true,
-      configurable: true,
-    });
-  }
-} as unknown as ErrorBaseConstructor;
+class ErrorBase {
+  #message: string;
 
-ErrorBase.prototype = Object.create(Error.prototype, {
-  constructor: { value: ErrorBase, writable: true, configurable: true },
+  constructor(message: string, options?: ErrorOptions) {
+    this.#message = message;
+    if (options !== undefined && "cause" in options) {
+      Object.defineProperty(this, "cause", {
+        value: options.cause,
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+
+  // Read on the prototype itself (as some inspectors do), it is Error's "".
+  get message(): string {
+    return #message in this ? this.#message : "";
+  }
+
+  set message(message: string) {
+    if (#message in this) this.#message = message;
+    else
+      Object.defineProperty(this, "message", {
+        value: message,
+        writable: true,
+        configurable: true,
+      });
+  }
+}
+
+/** The same class, typed as the `Error` it behaves as. */
+const ErrorByPrototype = ErrorBase as unknown as ErrorBaseConstructor;
+
+Object.setPrototypeOf(ErrorBase.prototype, Error.prototype);
+Object.defineProperties(ErrorBase.prototype, {
   [Symbol.toStringTag]: { value: "Error", configurable: true },
   // Without captured frames, `stack` is what V8 prints with no frames: the header.
   stack: {
@@ -124,7 +147,7 @@ ErrorBase.prototype = Object.create(Error.prototype, {
  * The base of edgelette's own exceptions: expected outcomes, not bugs, so
  * they carry no stack frames unless an app runs in debug mode (S-EXC-6).
  */
-abstract class EdgeletteException extends ErrorBase {
+abstract class EdgeletteException extends ErrorByPrototype {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;

@@ -59,6 +59,11 @@ export function exceptionsSuite({ describe, it }: SuiteApi): void {
       assert.equal(disconnect.cause, cause);
       assert.equal(Object.keys(disconnect).includes("cause"), false);
       assert.equal("cause" in new ClientDisconnect(), false);
+      // `message` is an accessor (cheaper to create than an own property), and still writable.
+      assert.equal(Object.hasOwn(exc, "message"), false);
+      assert.equal(HTTPException.prototype.message, "");
+      exc.message = "changed";
+      assert.equal(String(exc), "HTTPException: changed");
       exc.stack = "replaced";
       assert.equal(exc.stack, "replaced");
       assert.match(String(new HTTPException(404).stack), /^HTTPException: 404: Not Found/);
