@@ -8,6 +8,7 @@ import {
 } from "../exceptions.ts";
 import { type HandlerEntries, type HandlerKey, HandlerTable } from "../handler-table.ts";
 import { JSONResponse, PlainTextResponse } from "../responses.ts";
+import { Route } from "../routing/route.ts";
 import { Router } from "../routing/router.ts";
 import type {
   AnyExceptionHandler,
@@ -77,7 +78,10 @@ export interface ExceptionMiddlewareOptions {
  */
 export class ExceptionMiddleware {
   readonly #next: Layer;
-  /** The router right inside, if it is one: it returns its 404/405 instead of throwing them. */
+  /**
+   * The router right inside, if it is one: it returns its 404/405 instead of
+   * throwing them, and the route it matched, whose endpoint runs in this frame.
+   */
   readonly #router: Router | undefined;
   readonly #table: HandlerTable;
   readonly #escalate: Recover;
@@ -100,7 +104,13 @@ export class ExceptionMiddleware {
     if (ctx instanceof RequestContext) ctx.exceptionTable = this.#table;
     let answer: Answer | HTTPException;
     try {
-      answer = this.#router ? this.#router.routeOrMiss(request, ctx) : this.#next(request, ctx);
+      if (this.#router) {
+        const target = this.#router.dispatch(request, ctx);
+        answer =
+          target instanceof Route ? target.finish(request, target.endpoint(request, ctx)) : target;
+      } else {
+        answer = this.#next(request, ctx);
+      }
     } catch (exc) {
       return this.#recover(exc, request, ctx);
     }

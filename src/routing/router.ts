@@ -102,12 +102,24 @@ export class Router {
    * them this way. They are still `HTTPException`s answered by the handler table.
    */
   routeOrMiss(request: Request, ctx: Context): Answer | HTTPException {
+    const target = this.dispatch(request, ctx);
+    if (!(target instanceof Route)) return target;
+    return target.finish(request, target.endpoint(request, ctx));
+  }
+
+  /**
+   * @internal As `routeOrMiss`, but an HTTP route that matched is returned,
+   * its parameters set on `ctx`, for the caller to run: the exception layer
+   * right outside calls the endpoint in its own frame. V8 records up to ten
+   * frames in every `Error` an endpoint creates, at about 0.2 µs each.
+   */
+  dispatch(request: Request, ctx: Context): Route | Answer | HTTPException {
     const path = this.#pathOf(request, ctx);
     const found = this.#find(path, request);
     switch (found.kind) {
       case "route":
         ctx.params = found.params;
-        return found.route.finish(request, found.route.endpoint(request, ctx));
+        return found.route;
       case "websocket":
         ctx.params = found.params;
         return runWebSocketRoute(found.route, request, ctx);
