@@ -37,7 +37,8 @@ columns with that margin.
 
 **Method.** *In process*: each runtime runs \`bench/inprocess.ts\` (Node 20 runs a copy compiled
 by the project's tsc, see \`bench/lib/build.mjs\`). Requests are built in chunks of 1,024 outside
-the timed part; after each chunk the loop returns to the event loop, as a server would. After a
+the timed part, as a server hands them over (S7's \`POST\` carries the \`Content-Length\` its client
+would send); after each chunk the loop returns to the event loop, as a server would. After a
 warm-up, each round times every app on every scenario, the apps interleaved and their order
 rotated from round to round. *HTTP*: one server process per app on 127.0.0.1 (port 0), stopped by
 its PID. On Node the four apps go through the same server code, edgelette's \`adapters/node.ts\`
