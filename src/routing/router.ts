@@ -69,6 +69,12 @@ export class Router {
   readonly #routes: BaseRoute[] = [];
   readonly #redirectSlashes: boolean;
   #matcher: HonoRouter<BaseRoute> | undefined;
+  /**
+   * Whether adding a trailing slash to a path could make it match: only a
+   * route written with one, a `path` parameter or a mount can. When none can,
+   * a miss without one (the usual 404) skips the redirect's second lookup.
+   */
+  #slashAddedCanMatch = true;
   #standalone: ExceptionMiddleware | undefined;
 
   constructor(routes: readonly BaseRoute[] = [], options: RouterOptions = {}) {
@@ -200,7 +206,7 @@ export class Router {
 
   // An upgrade is never redirected: it is a 404 like any other miss (S-WS-5).
   #redirectOrNotFound(path: string, request: Request): Response | HTTPException {
-    if (this.#redirectSlashes && path !== "/") {
+    if (this.#redirectSlashes && path !== "/" && (path.endsWith("/") || this.#slashAddedCanMatch)) {
       const other = this.#find(toggleTrailingSlash(path), request, false);
       if (other.kind !== "none" && !isWebSocketUpgrade(request)) {
         const url = new URL(request.url);
@@ -222,6 +228,12 @@ export class Router {
         matcher.add("ALL", route.compiled.pattern, route);
       }
     }
+    this.#slashAddedCanMatch = this.#routes.some(
+      (route) =>
+        route instanceof Mount ||
+        (route.path !== "/" &&
+          (route.compiled.pattern.endsWith("/") || route.compiled.pattern.includes(".*"))),
+    );
     this.#matcher = matcher;
     return matcher;
   }

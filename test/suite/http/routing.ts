@@ -121,6 +121,20 @@ export function routingSuite({ describe, it }: SuiteApi): void {
       assert.equal((await client.get("/neither/", { redirect: "manual" })).status, 404);
     });
 
+    it("S-ROU-4: a slash is added for a parameter route written with one, or a path parameter", async () => {
+      const routes = [
+        [new Route("/users/{id:int}/", ok("user")), "/users/5", "/users/5/"],
+        [new Route("/files/{rest:path}", ok("files")), "/files", "/files/"],
+        [new Route("/plain", ok("plain")), "/nothing", undefined],
+      ] as const;
+      for (const [route, path, location] of routes) {
+        const client = quietClient(new App({ routes: [route] }));
+        const response = await client.get(path, { redirect: "manual" });
+        assert.equal(response.status, location ? 307 : 404, path);
+        assert.equal(response.headers.get("location"), location ?? null, path);
+      }
+    });
+
     it("S-ROU-5: malformed percent-encoding in the path is a 400, not reported", async () => {
       const spy = reportSpy();
       const app = new App({
