@@ -107,6 +107,20 @@ export function requestBodySuite({ describe, it }: SuiteApi): void {
       assert.deepEqual(spy.errors, []);
     });
 
+    it("S-BAD-1: a limit that is not a positive integer is a RangeError at the call", () => {
+      const request = new Request("http://testserver/json", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
+      for (const limit of [0, -1, 1.5, Number.NaN, "64" as unknown as number]) {
+        assert.throws(() => readJson(request, { limit }), {
+          name: "RangeError",
+          message: /readJson limit must be a positive integer/,
+        });
+      }
+    });
+
     it("S-BAD-1: another content type, or none, is a 415", async () => {
       const { post, spy } = bodyApp();
       for (const type of [
