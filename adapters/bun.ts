@@ -4,11 +4,12 @@ import { Config } from "../src/config.ts";
 import { HTTPException } from "../src/exceptions.ts";
 import {
   createExecutionContext,
-  fetchOrServerError,
+  orServerError,
   PendingWork,
   reporterFor,
   type ServeOptions,
   type ServerHandle,
+  serverError,
 } from "../src/server/execution-context.ts";
 import type { Fetchable } from "../src/types.ts";
 import type {
@@ -116,7 +117,13 @@ export async function serve(app: Fetchable, options: ServeOptions = {}): Promise
       let transport: BunTransport | undefined;
       const upgrader = () => (transport ??= new BunTransport(request, bunServer, sockets));
       const executionCtx = createExecutionContext(work, upgrader);
-      const answer = fetchOrServerError(app, request, options.env, executionCtx, report);
+      let answer: Response | Promise<Response>;
+      try {
+        // The app is called in this frame (see `serverError` for why).
+        answer = orServerError(app.fetch(request, options.env, executionCtx), report);
+      } catch (error) {
+        answer = serverError(error, report);
+      }
       // An accepted upgrade already belongs to Bun, which expects undefined here.
       if (answer instanceof Response) return transport?.upgraded ? undefined : answer;
       return answer.then((response) => (transport?.upgraded ? undefined : response));

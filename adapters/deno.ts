@@ -6,11 +6,12 @@ import { Config } from "../src/config.ts";
 import { HTTPException } from "../src/exceptions.ts";
 import {
   createExecutionContext,
-  fetchOrServerError,
+  orServerError,
   PendingWork,
   reporterFor,
   type ServeOptions,
   type ServerHandle,
+  serverError,
 } from "../src/server/execution-context.ts";
 import type { Fetchable } from "../src/types.ts";
 import type * as Transport from "../src/websocket/transport.ts";
@@ -67,8 +68,14 @@ interface ServerState {
 /** Each request gets an execution context that tracks its background work and can upgrade. */
 function handlerFor(app: Fetchable, env: unknown, { work, sockets, report }: ServerState) {
   const upgrader = (request: Request) => new DenoSocket(request, sockets);
-  return (request: Request): Response | Promise<Response> =>
-    fetchOrServerError(app, request, env, createExecutionContext(work, upgrader), report);
+  return (request: Request): Response | Promise<Response> => {
+    try {
+      // The app is called in this frame (see `serverError` for why).
+      return orServerError(app.fetch(request, env, createExecutionContext(work, upgrader)), report);
+    } catch (error) {
+      return serverError(error, report);
+    }
+  };
 }
 
 // 1. Open sockets close with 1001 first: Deno's shutdown would say "Server shutting down".

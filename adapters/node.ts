@@ -12,11 +12,12 @@ import { WebSocketServer } from "ws";
 import { Config } from "../src/config.ts";
 import {
   createExecutionContext,
-  fetchOrServerError,
+  orServerError,
   PendingWork,
   reporterFor,
   type ServeOptions,
   type ServerHandle,
+  serverError,
 } from "../src/server/execution-context.ts";
 import type { Fetchable } from "../src/types.ts";
 import { ClientWatch, toRequest, writeResponse } from "./node-http.ts";
@@ -135,6 +136,11 @@ class NodeServer {
     const request = toRequest(req, client);
     if (!request) return new Response(null, { status: 400 });
     const executionCtx = createExecutionContext(this.#work, transport && (() => transport));
-    return fetchOrServerError(this.#app, request, this.#options.env, executionCtx, this.#report);
+    try {
+      // The app is called in this frame (see `serverError` for why).
+      return orServerError(this.#app.fetch(request, this.#options.env, executionCtx), this.#report);
+    } catch (error) {
+      return serverError(error, this.#report);
+    }
   }
 }

@@ -71,34 +71,33 @@ export function reporterFor(options: ServeOptions): (error: unknown) => void {
   return options.onError ?? ((error) => console.error("edgelette:", error));
 }
 
-/**
- * Calls `app.fetch`. An edgelette `App` never rejects; any other fetch handler
- * may, and then the client gets a plain 500 and the error is reported. The
- * answer comes at once when the app answered at once: Bun and Deno serve a
- * returned `Response` without waiting on a promise.
+/*
+ * The one rule for what an app's `fetch` does wrong. An edgelette `App` never
+ * throws or rejects; any other fetch handler may, and then the client gets a
+ * plain 500 and the error is reported. Each adapter calls `app.fetch` in its
+ * own request handler, inside a try, and hands the outcome here: a helper
+ * calling `fetch` would be one more frame under every error a user's endpoint
+ * creates or throws, and under `Deno.serve` each such frame measured 0.3–0.7 µs
+ * per thrown error (wrk, a handler throwing at depth 0, 2, 4 and 8).
  */
-export function fetchOrServerError(
-  app: {
-    fetch(request: Request, env?: unknown, executionCtx?: unknown): Response | Promise<Response>;
-  },
-  request: Request,
-  env: unknown,
-  executionCtx: unknown,
-  report: (error: unknown) => void,
-): Response | Promise<Response> {
-  let answer: Response | Promise<Response>;
-  try {
-    answer = app.fetch(request, env, executionCtx);
-  } catch (error) {
-    return serverError(error, report);
-  }
-  if (answer instanceof Response) return answer;
-  return Promise.resolve(answer).then(undefined, (error) => serverError(error, report));
-}
 
-function serverError(error: unknown, report: (error: unknown) => void): Response {
+/** What an adapter answers when `app.fetch` threw: the error reported, a plain 500. */
+export function serverError(error: unknown, report: (error: unknown) => void): Response {
   report(error);
   return new Response("Internal Server Error", { status: 500 });
+}
+
+/**
+ * The app's answer, with a later rejection turned into `serverError`. At once
+ * when the app answered at once: Bun and Deno serve a returned `Response`
+ * without waiting on a promise.
+ */
+export function orServerError(
+  answer: Response | Promise<Response>,
+  report: (error: unknown) => void,
+): Response | Promise<Response> {
+  if (answer instanceof Response) return answer;
+  return Promise.resolve(answer).then(undefined, (error) => serverError(error, report));
 }
 
 /**

@@ -186,20 +186,27 @@ export function serverSuite({ describe, it }: SuiteApi, target: ServerTarget): v
         assert.equal(failures.length, 1);
       }));
 
-    it("S-REP-1: a fetch handler that rejects (not an edgelette app) gets a 500, reported", async () => {
+    it("S-REP-1: a fetch handler that rejects or throws (not an edgelette app) gets a 500, reported", async () => {
       const serverErrors: unknown[] = [];
-      const failing = { fetch: () => Promise.reject(new Error("not an edgelette app")) };
+      const failing = {
+        fetch: (request: Request) => {
+          if (new URL(request.url).pathname === "/throws") throw new Error("threw at once");
+          return Promise.reject(new Error("not an edgelette app"));
+        },
+      };
       const server = await target.serve(failing, {
         port: 0,
         onError: (error) => serverErrors.push(error),
       });
-      const response = await fetch(server.url);
-      assert.equal(response.status, 500);
-      assert.equal(await response.text(), "Internal Server Error");
+      for (const path of ["/", "/throws"]) {
+        const response = await fetch(new URL(path, server.url));
+        assert.equal(response.status, 500, path);
+        assert.equal(await response.text(), "Internal Server Error");
+      }
       await server.close();
       assert.deepEqual(
         serverErrors.map((error) => (error as Error).message),
-        ["not an edgelette app"],
+        ["not an edgelette app", "threw at once"],
       );
     });
 
