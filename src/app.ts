@@ -54,12 +54,25 @@ function composeStack(parts: StackParts): Stack {
   // again one frame out, at 0.1–0.4 µs a throw in process and 1–4 µs under
   // \`Deno.serve\` (measured).
   let serverErrors: ServerErrorMiddleware | undefined;
-  const escalate: Recover | undefined =
-    parts.middleware.length === 0
-      ? (error, request, ctx) =>
-          (serverErrors as ServerErrorMiddleware).recover(error, request, ctx as RequestContext)
-      : undefined;
-  const exceptions = new ExceptionMiddleware(router, { table, debug, escalate }).handle;
+  const direct = parts.middleware.length === 0;
+  const escalate: Recover | undefined = direct
+    ? (error, request, ctx) =>
+        (serverErrors as ServerErrorMiddleware).recover(error, request, ctx as RequestContext)
+    : undefined;
+  const escalateUnhandled: Recover | undefined = direct
+    ? (error, request, ctx) =>
+        (serverErrors as ServerErrorMiddleware).recoverUnhandled(
+          error,
+          request,
+          ctx as RequestContext,
+        )
+    : undefined;
+  const exceptions = new ExceptionMiddleware(router, {
+    table,
+    debug,
+    escalate,
+    escalateUnhandled,
+  }).handle;
   const belowServerErrors = wrap(exceptions, parts.middleware);
   serverErrors = new ServerErrorMiddleware(belowServerErrors, { table, debug, onError });
   return { top: wrap(serverErrors.handle, parts.outerMiddleware), serverErrors, belowServerErrors };

@@ -125,9 +125,8 @@ export class ServerErrorMiddleware implements ErrorSink {
   //    thrown by middleware still get their handler (an auth 401 stays a 401).
   // 3. Everything else is reported, then answered by the 500 handler.
   readonly #answer: Recover<RequestContext> = (error, request, ctx) => {
-    if (isClientDisconnect(error)) return new Response(null, { status: 499 });
-    const handler = lookupHandler(this.#table, error);
-    if (!handler) return this.#answerUnhandled(error, request, ctx);
+    const handler = isClientDisconnect(error) ? undefined : lookupHandler(this.#table, error);
+    if (!handler) return this.recoverUnhandled(error, request, ctx);
     let answer: Answer;
     try {
       answer = callHandler(handler as ExceptionHandler, request, error, ctx);
@@ -138,6 +137,15 @@ export class ServerErrorMiddleware implements ErrorSink {
     return answer.then(undefined, (handlerError) =>
       this.#answerUnhandled(handlerError, request, ctx),
     );
+  };
+
+  /**
+   * @internal `recover` for an error the exception layer right inside found no
+   * handler for in the table both share: it is not looked up a second time.
+   */
+  readonly recoverUnhandled: Recover<RequestContext> = (error, request, ctx) => {
+    if (isClientDisconnect(error)) return new Response(null, { status: 499 });
+    return this.#answerUnhandled(error, request, ctx);
   };
 
   /** Reported before answering: the response hides the error from the client, not from us. */

@@ -69,6 +69,8 @@ export interface ExceptionMiddlewareOptions {
    * it and this layer: such errors go straight to it instead of being re-thrown.
    */
   escalate?: Recover;
+  /** @internal As `escalate`, for errors the shared table has no handler for. */
+  escalateUnhandled?: Recover;
 }
 
 /**
@@ -85,12 +87,14 @@ export class ExceptionMiddleware {
   readonly #router: Router | undefined;
   readonly #table: HandlerTable;
   readonly #escalate: Recover;
+  readonly #escalateUnhandled: Recover;
 
   constructor(app: Wrappable, options: ExceptionMiddlewareOptions = {}) {
     this.#next = toLayer(app);
     this.#router = app instanceof Router ? app : undefined;
     this.#table = options.table ?? createHandlerTable(options.handlers);
     this.#escalate = options.escalate ?? rethrow;
+    this.#escalateUnhandled = options.escalateUnhandled ?? this.#escalate;
     if (options.debug) enableStackCapture();
   }
 
@@ -125,5 +129,5 @@ export class ExceptionMiddleware {
     this.handle(request, new RequestContext(request, env, executionCtx));
 
   readonly #recover: Recover = (exc, request, ctx) =>
-    handleException(this.#table, request, exc, ctx, this.#escalate);
+    handleException(this.#table, request, exc, ctx, this.#escalate, this.#escalateUnhandled);
 }

@@ -27,7 +27,8 @@ export function lookupHandler(table: HandlerTable, exc: unknown): AnyExceptionHa
 /**
  * Answers `exc` with its handler. What the table has no handler for, and what
  * a handler throws, goes to `passOn` (S-LOOK-5, S-LOOK-8): a re-throw, or the
- * 500 layer itself when nothing sits between.
+ * 500 layer itself when nothing sits between. `noHandler`, when given, takes
+ * the first kind instead: a 500 layer sharing the table need not look again.
  */
 export function handleException(
   table: HandlerTable,
@@ -35,9 +36,10 @@ export function handleException(
   exc: unknown,
   ctx: Context,
   passOn: Recover = rethrow,
+  noHandler: Recover = passOn,
 ): Answer {
   const handler = lookupHandler(table, exc);
-  if (!handler) return passOn(exc, request, ctx);
+  if (!handler) return noHandler(exc, request, ctx);
   let answer: Answer;
   try {
     answer = answerWith(handler, request, exc, ctx);
