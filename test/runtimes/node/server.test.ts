@@ -121,25 +121,17 @@ function bigStream() {
   return new Response(body);
 }
 
-async function upload(request: Request) {
-  uploadArrived.resolve();
-  try {
-    return new JSONResponse(await readJson(request));
-  } catch (error) {
-    uploadFailed.resolve(error);
-    throw error;
-  }
-}
-
-/** As `upload`, for a body whose length the client declared. */
-async function declaredUpload(request: Request) {
-  declaredUploadArrived.resolve();
-  try {
-    return new JSONResponse(await readJson(request));
-  } catch (error) {
-    declaredUploadFailed.resolve(error);
-    throw error;
-  }
+/** An endpoint reading a JSON body, telling the test when it started and how it failed. */
+function uploadEndpoint(arrived: { resolve(): void }, failed: { resolve(error: unknown): void }) {
+  return async (request: Request) => {
+    arrived.resolve();
+    try {
+      return new JSONResponse(await readJson(request));
+    } catch (error) {
+      failed.resolve(error);
+      throw error;
+    }
+  };
 }
 
 function failingWork(_request: Request, ctx: Context) {
@@ -162,8 +154,10 @@ const app = new App({
     new Route("/redirect", () => new RedirectResponse("/text")),
     new Route("/slow-first-chunk", slowFirstChunk),
     new Route("/big-stream", bigStream),
-    new Route("/upload", upload, { methods: ["POST"] }),
-    new Route("/declared-upload", declaredUpload, { methods: ["POST"] }),
+    new Route("/upload", uploadEndpoint(uploadArrived, uploadFailed), { methods: ["POST"] }),
+    new Route("/declared-upload", uploadEndpoint(declaredUploadArrived, declaredUploadFailed), {
+      methods: ["POST"],
+    }),
     new Route("/failing-work", failingWork),
   ],
   onError: (error) => reported.push(error),
