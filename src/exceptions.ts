@@ -123,6 +123,22 @@ class ErrorBase {
         configurable: true,
       });
   }
+
+  /**
+   * How Node, Bun and Deno print it: as an error (its `stack`), then its own
+   * fields and `cause`. Without this, Bun prints an object that is an error
+   * only by prototype field by field, with `message` as a getter.
+   */
+  [Symbol.for("nodejs.util.inspect.custom")](
+    _depth: number,
+    options: unknown,
+    inspect: (value: unknown, options: unknown) => string,
+  ): string {
+    const { name: _name, ...fields } = this as unknown as Record<string, unknown>;
+    if ("cause" in this) fields.cause = this.cause;
+    const header = String((this as unknown as Error).stack);
+    return Object.keys(fields).length === 0 ? header : `${header} ${inspect(fields, options)}`;
+  }
 }
 
 /** The same class, typed as the `Error` it behaves as. */

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { inspect } from "node:util";
 import { App } from "../../../src/app.ts";
 import { ClientDisconnect, HTTPException, WebSocketException } from "../../../src/exceptions.ts";
 import { Route } from "../../../src/routing/route.ts";
@@ -67,6 +68,17 @@ export function exceptionsSuite({ describe, it }: SuiteApi): void {
       exc.stack = "replaced";
       assert.equal(exc.stack, "replaced");
       assert.match(String(new HTTPException(404).stack), /^HTTPException: 404: Not Found/);
+    });
+
+    it("S-EXC-6: printed (console.log, util.inspect) as an error with its fields", () => {
+      const text = inspect(new HTTPException(404));
+      assert.match(text, /^HTTPException: 404: Not Found/);
+      assert.match(text, /statusCode: 404/);
+      assert.doesNotMatch(text, /Getter/);
+      const withCause = inspect(new ClientDisconnect("gone", { cause: new Error("root") }));
+      assert.match(withCause, /^ClientDisconnect: gone/);
+      assert.match(withCause, /cause: Error: root/);
+      assert.equal(inspect(new ClientDisconnect("gone")), "ClientDisconnect: gone");
     });
 
     it("S-EXC-1: without a detail, the detail is the RFC 9110 reason phrase", () => {
