@@ -34,6 +34,12 @@ export interface ServerTarget {
   requestUpgrade: (url: URL) => Promise<Denial>;
 }
 
+/** `setEnv` for runtimes whose settings live in `process.env` (Node, Bun). */
+export function setProcessEnv(key: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[key];
+  else process.env[key] = value;
+}
+
 /** A promise with its resolve function at hand. */
 function deferred<T = void>() {
   let resolve!: (value: T) => void;

@@ -4,7 +4,7 @@ import { describe, it } from "bun:test";
 import assert from "node:assert/strict";
 import { config, serve } from "../../../adapters/bun.ts";
 import { App, Route, WebSocketRoute } from "../../../src/index.ts";
-import { serverSuite } from "../../suite/server.ts";
+import { serverSuite, setProcessEnv } from "../../suite/server.ts";
 import { fromWebSocketLike, readDenial, UPGRADE_HEADERS } from "../../suite/ws-client.ts";
 
 serverSuite(
@@ -13,10 +13,7 @@ serverSuite(
     runtime: "bun",
     serve,
     config,
-    setEnv: (key, value) => {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    },
+    setEnv: setProcessEnv,
     connect: (url, protocols) => fromWebSocketLike(new WebSocket(url, protocols)),
     requestUpgrade: async (url) =>
       readDenial(await fetch(url.href.replace(/^ws/, "http"), { headers: UPGRADE_HEADERS })),

@@ -16,7 +16,7 @@ import {
   Route,
   readJson,
 } from "../../../src/index.ts";
-import { serverSuite } from "../../suite/server.ts";
+import { serverSuite, setProcessEnv } from "../../suite/server.ts";
 import { connect, requestUpgrade } from "./ws-target.ts";
 
 const encoder = new TextEncoder();
@@ -169,10 +169,7 @@ serverSuite(
     runtime: "node",
     serve,
     config,
-    setEnv: (key, value) => {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    },
+    setEnv: setProcessEnv,
     connect: (url, protocols) => connect(url.href, protocols),
     requestUpgrade: (url) => requestUpgrade(url.href),
   },
