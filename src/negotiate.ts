@@ -9,6 +9,10 @@
 //   an entry we cannot read never wins.
 // - A lone `*` (old Java clients send `*; q=.2`) is read as `*/*`; other
 //   malformed ranges (`text`, `*/html`) are skipped.
+// - Only the first 4 KiB of the header are read (browsers send ~100 bytes):
+//   negotiation runs for every error answer, so its cost must not be the
+//   client's to choose. q-values are scanned by hand, never by a regex that
+//   could backtrack, and one longer than 8 characters is unreadable (q=0).
 
 export interface MediaRange {
   type: string;
@@ -18,13 +22,16 @@ export interface MediaRange {
 
 const ANY: MediaRange = { type: "*", subtype: "*", q: 1 };
 const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+/** How much of an `Accept` header is read; the rest is ignored. */
+export const MAX_ACCEPT_LENGTH = 4096;
+/** RFC 9110 q-values are at most 5 characters ("0.001"); some slack for "+1.000". */
+const MAX_QUALITY_LENGTH = 8;
 
 /** Parse an `Accept` header into media ranges, in header order. */
 export function parseAccept(header: string | null | undefined): MediaRange[] {
   if (header == null || header.trim() === "") return [ANY];
   const ranges: MediaRange[] = [];
-  for (const entry of header.split(",")) {
+  for (const entry of header.slice(0, MAX_ACCEPT_LENGTH).split(",")) {
     const range = parseRange(entry);
     if (range) ranges.push(range);
   }
@@ -57,10 +64,24 @@ function readQuality(params: string[]): number {
     const equals = param.indexOf("=");
     if (equals === -1 || param.slice(0, equals).trim().toLowerCase() !== "q") continue;
     const value = param.slice(equals + 1).trim();
-    if (!NUMBER.test(value)) return 0;
+    if (!isDecimal(value)) return 0;
     return Math.min(1, Math.max(0, Number(value)));
   }
   return 1;
+}
+
+/** A short signed decimal (`1`, `0.5`, `.5`, `-1`), checked in one pass. */
+function isDecimal(text: string): boolean {
+  if (text.length === 0 || text.length > MAX_QUALITY_LENGTH) return false;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char >= "0" && char <= "9") digits++;
+    else if (char === ".") dots++;
+    else if (i > 0 || (char !== "+" && char !== "-")) return false;
+  }
+  return digits > 0 && dots <= 1;
 }
 
 /**

@@ -137,3 +137,64 @@ describe("negotiate", () => {
     expect(negotiate("text/html", ["Text/HTML; charset=utf-8"])).toBe("Text/HTML; charset=utf-8");
   });
 });
+
+/** A small seeded generator (mulberry32), so a failing fuzz case can be replayed. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+describe("Accept parsing under attack", () => {
+  it("S-DBG-2: a q-value of 200,000 digits then junk is unreadable (q=0), without backtracking", () => {
+    // Before the one-pass scanner this header took minutes (quadratic regex backtracking).
+    const header = `text/html;q=${"1".repeat(200_000)}x`;
+    expect(parseAccept(header)).toEqual([{ type: "text", subtype: "html", q: 0 }]);
+    expect(prefersHtml(header)).toBe(false);
+  });
+
+  it("S-DBG-2: only the first 4 KiB of the header are read", () => {
+    const header = `text/plain;q=0.5,${" ".repeat(4096)},text/html`;
+    expect(parseAccept(header)).toEqual([{ type: "text", subtype: "plain", q: 0.5 }]);
+    expect(prefersHtml(header)).toBe(false);
+  });
+
+  it("S-DBG-2: q-values longer than 8 characters are unreadable; short decimals still parse", () => {
+    const qs = parseAccept("a/b;q=0.500000000, c/d;q=+.5, e/f;q=1., g/h;q=1.2.3, i/j;q=5-").map(
+      (r) => r.q,
+    );
+    expect(qs).toEqual([0, 0.5, 1, 0, 0]);
+  });
+
+  it("S-RES-7: 3,000 seeded random headers always give ranges with q in 0..1 and a valid choice", () => {
+    const random = seeded(19);
+    const pieces = [
+      "text/html",
+      "*/*",
+      "*",
+      ";q=",
+      "0.",
+      "1",
+      "1".repeat(500),
+      ",",
+      " ",
+      "x",
+      ";",
+      "=",
+    ];
+    for (let i = 0; i < 3000; i++) {
+      let header = "";
+      while (random() < 0.9) header += pieces[Math.floor(random() * pieces.length)];
+      const ranges = parseAccept(header);
+      expect(ranges.length).toBeGreaterThan(0);
+      for (const range of ranges) expect(range.q >= 0 && range.q <= 1).toBe(true);
+      const choice = negotiate(header, PROBLEM_OFFERS);
+      expect(choice === undefined || PROBLEM_OFFERS.includes(choice)).toBe(true);
+    }
+  });
+});
