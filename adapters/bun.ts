@@ -2,6 +2,7 @@
 // `server.upgrade`, settings from `Bun.env` through `config()`.
 import { Config } from "../src/config.ts";
 import { HTTPException } from "../src/exceptions.ts";
+import { DEFAULT_REQUEST_TIMEOUT, Deadlines } from "../src/server/deadline.ts";
 import {
   createExecutionContext,
   orServerError,
@@ -12,6 +13,7 @@ import {
   serverError,
 } from "../src/server/execution-context.ts";
 import type { Fetchable } from "../src/types.ts";
+import { messageSize } from "../src/websocket/backpressure.ts";
 import type {
   AcceptOptions,
   TransportEvents,
@@ -24,8 +26,10 @@ export type { ServeOptions, ServerHandle };
 // The slice of Bun's API this adapter uses (no @types/bun needed).
 interface BunSocket {
   data: BunTransport;
+  /** Bytes sent: > 0; -1 buffered under backpressure; 0 dropped. */
   send(data: WebSocketMessage): number;
   close(code?: number, reason?: string): void;
+  getBufferedAmount(): number;
 }
 interface BunServer extends Pick<ServerHandle, "url" | "port" | "hostname"> {
   upgrade(request: Request, options: { data: BunTransport; headers?: HeadersInit }): boolean;
@@ -43,12 +47,31 @@ declare const Bun: {
     ): Response | undefined | Promise<Response | undefined>;
     websocket: {
       idleTimeout: number;
+      backpressureLimit: number;
       open(ws: BunSocket): void;
       message(ws: BunSocket, data: string | Uint8Array): void;
       close(ws: BunSocket, code: number, reason: string): void;
     };
   }): BunServer;
 };
+
+/** Bun's per-socket buffer ceiling; its default (16 MiB) silently dropped messages. */
+const BUN_BACKPRESSURE_LIMIT = 1024 * 1024 * 1024;
+/** The server's open sockets, and whether it is shutting down (a late accept goes away at once). */
+interface BunSockets {
+  live: Set<BunTransport>;
+  closing: boolean;
+}
+
+/**
+ * Bun reports a forbidden close code from the client as 1006 "Received invalid
+ * close code", after answering 1002 on the wire: the endpoint sees the 1002, as
+ * on the other runtimes. Other protocol errors stay 1006.
+ */
+function closeCodeOf(code: number, reason: string): [code: number, reason: string] {
+  if (code !== 1006 || reason === "") return [code, reason];
+  return /invalid close code/i.test(reason) ? [1002, ""] : [code, reason];
+}
 
 /** One upgrade: `accept()` hands the request to Bun, which reports back through `ws.data`. */
 class BunTransport implements WebSocketTransport {
@@ -62,26 +85,44 @@ class BunTransport implements WebSocketTransport {
   constructor(
     readonly request: Request,
     readonly server: BunServer,
-    readonly live: Set<BunTransport>,
+    readonly sockets: BunSockets,
   ) {}
 
   accept(options: AcceptOptions, events: TransportEvents): Response {
     const headers = new Headers(options.headers);
     if (options.subprotocol) headers.set("sec-websocket-protocol", options.subprotocol);
     this.events = events;
-    // Bun checks the handshake headers; a malformed upgrade is the client's fault, not a 500.
-    if (!this.server.upgrade(this.request, { data: this, headers })) {
-      throw new HTTPException(400, "invalid WebSocket upgrade request");
-    }
+    if (!this.server.upgrade(this.request, { data: this, headers })) return this.#refused(events);
     this.upgraded = true;
     // Bun never sees this: the adapter's fetch returns undefined for an upgraded request.
     return new Response(null, { status: 101, headers });
   }
 
-  send(data: WebSocketMessage): void {
-    if (this.#closing) return;
-    if (this.#socket) this.#socket.send(data);
-    else this.#queued.push(data);
+  /**
+   * Bun refuses an upgrade whose client already left (the request's signal has
+   * aborted): the endpoint sees a disconnect (1006), as on Node. Otherwise Bun
+   * checked the handshake headers: a malformed upgrade is the client's fault, a 400.
+   */
+  #refused(events: TransportEvents): Response {
+    if (!this.request.signal.aborted) {
+      throw new HTTPException(400, "invalid WebSocket upgrade request");
+    }
+    this.events = events;
+    this.closed(1006, "");
+    return new Response(null, { status: 400 }); // nobody will read it
+  }
+
+  /** False when Bun dropped the message (its send returned 0): the session closes 1008. */
+  send(data: WebSocketMessage): boolean {
+    if (this.#closing) return true; // the session raises the disconnect itself
+    if (this.#socket) return this.#socket.send(data) !== 0;
+    this.#queued.push(data);
+    return true;
+  }
+
+  bufferedAmount(): number {
+    if (this.#socket) return this.#socket.getBufferedAmount();
+    return this.#queued.reduce((sum, data) => sum + messageSize(data), 0);
   }
 
   close(code: number, reason: string): void {
@@ -92,16 +133,24 @@ class BunTransport implements WebSocketTransport {
 
   opened(socket: BunSocket): void {
     this.#socket = socket;
-    this.live.add(this);
+    this.sockets.live.add(this);
+    // Early sends are at most the session's buffer bound, well below Bun's limit.
     for (const data of this.#queued.splice(0)) socket.send(data);
     if (this.#closing) socket.close(...this.#closing);
+    else if (this.sockets.closing) this.goAway();
+  }
+
+  /** Shutdown: the client is told 1001, and so is the endpoint, whether or not the client answers. */
+  goAway(): void {
+    this.close(1001, "going away");
+    this.events?.close(1001, "going away");
   }
 
   /** The client closed, or the close we started completed; Bun answers a client's close frame. */
   closed(code: number, reason: string): void {
     this.#closing ??= [code, reason];
-    this.live.delete(this);
-    this.events?.close(code, reason);
+    this.sockets.live.delete(this);
+    this.events?.close(...closeCodeOf(code, reason));
   }
 }
 
@@ -109,11 +158,14 @@ class BunTransport implements WebSocketTransport {
 export async function serve(app: Fetchable, options: ServeOptions = {}): Promise<ServerHandle> {
   const report = reporterFor(options);
   const work = new PendingWork(report);
-  const sockets = new Set<BunTransport>();
+  const sockets: BunSockets = { live: new Set(), closing: false };
+  const deadlines = new Deadlines(options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT, report);
   const server = Bun.serve({
     hostname: options.hostname ?? "127.0.0.1",
     port: options.port ?? 8000,
-    fetch(request, bunServer) {
+    fetch(received, bunServer) {
+      const request = withUsableUrl(received, bunServer);
+      if (!request) return new Response(null, { status: 400 });
       let transport: BunTransport | undefined;
       const upgrader = () => (transport ??= new BunTransport(request, bunServer, sockets));
       const executionCtx = createExecutionContext(work, upgrader);
@@ -124,12 +176,16 @@ export async function serve(app: Fetchable, options: ServeOptions = {}): Promise
       } catch (error) {
         answer = serverError(error, report);
       }
+      answer = deadlines.guard(request, answer);
       // An accepted upgrade already belongs to Bun, which expects undefined here.
       if (answer instanceof Response) return transport?.upgraded ? undefined : answer;
       return answer.then((response) => (transport?.upgraded ? undefined : response));
     },
     websocket: {
       idleTimeout: 0, // sessions have their own idleTimeout; Bun's default (120 s) would cut them
+      // Bun drops sends (returns 0) past this; sessions bound their own buffer
+      // (`maxBufferedAmount`, 16 MiB by default) and close 1008 first.
+      backpressureLimit: BUN_BACKPRESSURE_LIMIT,
       open: (ws) => ws.data.opened(ws),
       // Binary arrives as a Buffer: copy it into a plain Uint8Array, as other runtimes give.
       message: (ws, data) =>
@@ -149,13 +205,28 @@ export async function serve(app: Fetchable, options: ServeOptions = {}): Promise
 //    streamed bodies, sockets (Bun's stop) and background work, up to `timeout`. 4. Cut the rest.
 async function shutdown(
   server: BunServer,
-  sockets: Set<BunTransport>,
+  sockets: BunSockets,
   work: PendingWork,
   timeout: number,
 ): Promise<void> {
+  sockets.closing = true;
   work.track(server.stop());
-  for (const socket of sockets) socket.close(1001, "going away");
+  for (const socket of sockets.live) socket.goAway();
   if (!(await work.drain(timeout))) await server.stop(true);
+}
+
+/**
+ * Without a usable `Host` (HTTP/1.0, or a value Bun cannot parse) Bun's
+ * `request.url` is only the path, which routers misread ("/x/admin" as
+ * host "x"). It gets the server's own origin, as Node's adapter does;
+ * a target that still makes no URL is answered 400 before the app runs.
+ */
+function withUsableUrl(request: Request, server: BunServer): Request | undefined {
+  if (request.url.charCodeAt(0) !== 47 /* "/" */)
+    return URL.canParse(request.url) ? request : undefined;
+  const url = `http://${server.hostname}:${server.port}${request.url}`;
+  if (request.url.startsWith("//") || !URL.canParse(url)) return undefined;
+  return new Request(url, request);
 }
 
 /** Settings from the process environment (`Bun.env`), with strict casts. */

@@ -99,8 +99,9 @@ class PairSocket implements WebSocketTransport {
     return new Response(null, init as ResponseInit);
   }
 
-  send(data: WebSocketMessage): void {
-    this.#server.send(data);
+  send(data: WebSocketMessage): boolean {
+    this.#server.send(data); // workerd queues without limit and exposes no buffered amount
+    return true;
   }
 
   close(code: number, reason: string): void {

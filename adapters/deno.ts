@@ -4,6 +4,7 @@
  */
 import { Config } from "../src/config.ts";
 import { HTTPException } from "../src/exceptions.ts";
+import { DEFAULT_REQUEST_TIMEOUT, Deadlines } from "../src/server/deadline.ts";
 import {
   createExecutionContext,
   orServerError,
@@ -14,6 +15,7 @@ import {
   serverError,
 } from "../src/server/execution-context.ts";
 import type { Fetchable } from "../src/types.ts";
+import { messageSize } from "../src/websocket/backpressure.ts";
 import type * as Transport from "../src/websocket/transport.ts";
 
 export type { ServeOptions, ServerHandle };
@@ -21,10 +23,20 @@ export type { ServeOptions, ServerHandle };
 // The slice of the Deno namespace used here, so `tsc` needs no Deno types.
 type DenoServeOptions = { hostname: string; port: number; onListen(): void; onError: OnError };
 type OnError = (error: unknown) => Response;
-type DenoHttpServer = { addr: { hostname: string; port: number }; shutdown(): Promise<void> };
+type DenoHttpServer = {
+  addr: { hostname: string; port: number };
+  shutdown(): Promise<void>;
+  /** Lets the process exit while the server still holds connections. */
+  unref(): void;
+};
 type DenoUpgrade = { socket: WebSocket; response: Response };
+/** Settles once the response went out (for an upgrade: the 101, even to a client that left). */
+type ServeInfo = { completed?: Promise<void> };
 declare const Deno: {
-  serve(options: DenoServeOptions, handler: (request: Request) => unknown): DenoHttpServer;
+  serve(
+    options: DenoServeOptions,
+    handler: (request: Request, info: ServeInfo) => unknown,
+  ): DenoHttpServer;
   upgradeWebSocket(request: Request, options: { protocol?: string }): DenoUpgrade;
   env: { get(key: string): string | undefined };
 };
@@ -41,7 +53,13 @@ const QUIET = { onListen() {}, onError: () => new Response(null, { status: 500 }
 /** Serves `app` until `close()` (or `options.signal`); resolves once listening. */
 export async function serve(app: Fetchable, options: ServeOptions = {}): Promise<ServerHandle> {
   const report = reporterFor(options);
-  const state: ServerState = { work: new PendingWork(report), sockets: new Set(), report };
+  const state: ServerState = {
+    work: new PendingWork(report),
+    sockets: new Set(),
+    report,
+    deadlines: new Deadlines(options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT, report),
+    closing: false,
+  };
   const server = Deno.serve(
     { ...QUIET, hostname: options.hostname ?? "127.0.0.1", port: options.port ?? 8000 },
     handlerFor(app, options.env, state),
@@ -63,41 +81,80 @@ interface ServerState {
   work: PendingWork;
   sockets: Set<DenoSocket>;
   report: (error: unknown) => void;
+  deadlines: Deadlines;
+  /** Set once `close()` began: a socket accepted from then on is told 1001 at once. */
+  closing: boolean;
 }
 
 /** Each request gets an execution context that tracks its background work and can upgrade. */
-function handlerFor(app: Fetchable, env: unknown, { work, sockets, report }: ServerState) {
-  const upgrader = (request: Request) => new DenoSocket(request, sockets);
-  return (request: Request): Response | Promise<Response> => {
+function handlerFor(app: Fetchable, env: unknown, state: ServerState) {
+  const { work, report, deadlines } = state;
+  return (request: Request, info: ServeInfo): Response | Promise<Response> => {
+    const upgrader = (upgrading: Request) => new DenoSocket(upgrading, state, info.completed);
+    let answer: Response | Promise<Response>;
     try {
       // The app is called in this frame (see `serverError` for why).
-      return orServerError(app.fetch(request, env, createExecutionContext(work, upgrader)), report);
+      answer = orServerError(
+        app.fetch(request, env, createExecutionContext(work, upgrader)),
+        report,
+      );
     } catch (error) {
-      return serverError(error, report);
+      answer = serverError(error, report);
     }
+    return deadlines.guard(request, answer);
   };
 }
 
 // 1. Open sockets close with 1001 first: Deno's shutdown would say "Server shutting down".
 // 2. Stop accepting; in-flight requests and background work finish. One deadline for all.
-async function shutdown(server: DenoHttpServer, { sockets, work }: ServerState, timeout: number) {
+// 3. Deno cannot cut a connection: requests still unanswered then get a 503 (Connection: close),
+//    and what Deno still holds (a 101 that reached nobody never ends) no longer keeps the process.
+async function shutdown(server: DenoHttpServer, state: ServerState, timeout: number) {
+  const { sockets, work, deadlines } = state;
+  state.closing = true;
   const deadline = Date.now() + timeout;
   const handshakes = new PendingWork();
   for (const socket of sockets) handshakes.track(socket.goAway());
   await handshakes.drain(timeout);
-  work.track(server.shutdown());
-  await work.drain(Math.max(0, deadline - Date.now()));
+  const stopped = server.shutdown();
+  work.track(stopped);
+  if (await work.drain(Math.max(0, deadline - Date.now()))) return;
+  deadlines.giveUp();
+  const after = new PendingWork();
+  after.track(stopped);
+  if (!(await after.drain(GIVE_UP_GRACE_MS))) server.unref();
+}
+
+/** How long shutdown waits for the 503s it sent after `shutdownTimeout` to go out. */
+const GIVE_UP_GRACE_MS = 1000;
+
+/** How long a socket may stay unopened after its 101 went out before the client counts as gone. */
+const OPEN_GRACE_MS = 500;
+
+/**
+ * Deno reports a connection that broke (reset, forbidden close code) as code 0;
+ * its error event says why. The endpoint sees what the others give: 1002 for
+ * a protocol error Deno answered 1002, else 1006.
+ */
+function closeCodeOf(code: number, failure: string): number {
+  if (code !== 0) return code;
+  return /close code/i.test(failure) ? 1002 : 1006;
 }
 
 /** One upgraded connection, as the `WebSocketSession` sees it. */
 class DenoSocket implements Transport.WebSocketTransport {
   readonly #request: Request;
-  readonly #open: Set<DenoSocket>;
+  readonly #state: ServerState;
+  readonly #delivered: Promise<void> | undefined;
   #socket: WebSocket | undefined;
+  #early = 0;
+  #events: Transport.TransportEvents | undefined;
+  #ended = false;
 
-  constructor(request: Request, open: Set<DenoSocket>) {
+  constructor(request: Request, state: ServerState, delivered: Promise<void> | undefined) {
     this.#request = request;
-    this.#open = open;
+    this.#state = state;
+    this.#delivered = delivered;
   }
 
   accept(options: Transport.AcceptOptions, events: Transport.TransportEvents): Response {
@@ -105,23 +162,66 @@ class DenoSocket implements Transport.WebSocketTransport {
     socket.binaryType = "arraybuffer";
     socket.onmessage = ({ data }) =>
       events.message(typeof data === "string" ? data : new Uint8Array(data));
-    socket.onerror = () => {}; // a broken connection also fires `close`, which is what we report
-    socket.onclose = ({ code, reason }) => {
-      this.#open.delete(this);
-      events.close(code, reason);
+    let failure = "";
+    socket.onerror = (event) => {
+      failure = (event as ErrorEvent).message ?? ""; // `close` follows: that is what we report
     };
+    socket.onclose = ({ code, reason }) => this.#end(closeCodeOf(code, failure), reason);
     this.#socket = socket;
-    this.#open.add(this);
+    this.#events = events;
+    this.#state.sockets.add(this);
+    this.#watchOpening();
+    if (this.#state.closing) void this.goAway();
     for (const [name, value] of options.headers ?? []) response.headers.set(name, value);
     return response;
   }
 
-  send(data: Transport.WebSocketMessage): void {
-    this.#whenOpen((socket) => socket.send(data as string | Uint8Array<ArrayBuffer>));
+  /**
+   * Deno fires neither open nor close for a 101 that reached nobody (the client
+   * left before accept): once the response is out, a socket that does not open
+   * soon is reported closed (1006), and closed if it opens after all.
+   */
+  #watchOpening(): void {
+    const socket = this.#socket as WebSocket;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const opened = () => {
+      clearTimeout(timer);
+      if (this.#ended) socket.close(1001, "going away"); // too late: the session has moved on
+    };
+    socket.addEventListener("open", opened, { once: true });
+    const check = () => {
+      if (socket.readyState !== WebSocket.CONNECTING) return;
+      timer = setTimeout(() => {
+        if (socket.readyState === WebSocket.CONNECTING) this.#end(1006, "");
+      }, OPEN_GRACE_MS);
+    };
+    this.#delivered?.then(check, check);
+  }
+
+  #end(code: number, reason: string): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#state.sockets.delete(this);
+    this.#events?.close(code, reason);
+  }
+
+  send(data: Transport.WebSocketMessage): boolean {
+    // Until Deno opens the socket, sends wait here: counted, so they are bounded too.
+    const size = messageSize(data);
+    this.#early += size;
+    this.#whenOpen((socket) => {
+      this.#early -= size;
+      socket.send(data as string | Uint8Array<ArrayBuffer>);
+    });
+    return true; // Deno queues without limit; the session bounds `bufferedAmount`
   }
 
   close(code: number, reason: string): void {
     this.#whenOpen((socket) => socket.close(code, reason));
+  }
+
+  bufferedAmount(): number {
+    return (this.#socket?.bufferedAmount ?? 0) + this.#early;
   }
 
   /** Closes with 1001; resolves when the close handshake is over. */
@@ -129,6 +229,8 @@ class DenoSocket implements Transport.WebSocketTransport {
     const socket = this.#socket as WebSocket;
     const closed = new Promise((resolve) => socket.addEventListener("close", resolve));
     this.close(1001, "going away");
+    // The endpoint hears it now, whether or not the client answers the close frame.
+    this.#end(1001, "going away");
     return closed;
   }
 

@@ -75,6 +75,25 @@ export function toRequest(req: IncomingMessage, client: ClientWatch): Request | 
   }
 }
 
+/** The most of an unread request body drained to keep its connection; past it, the connection closes. */
+const MAX_DRAIN_BYTES = 1024 * 1024;
+
+/**
+ * After the answer, a request body the app left unread (a 413 from its
+ * declared length, an answer that never looked) is read and dropped, as
+ * `node:http` does for a handler that never touched it: otherwise the next
+ * request on the keep-alive connection waits behind it. A body declared
+ * larger than 1 MiB closes the connection instead.
+ */
+export function discardUnread(req: IncomingMessage, res: ServerResponse): void {
+  if (req.complete || req.destroyed) return;
+  if (Number(req.headers["content-length"] ?? 0) > MAX_DRAIN_BYTES) {
+    return void res.once("finish", () => req.socket.destroySoon());
+  }
+  req.removeAllListeners("data"); // the fetch body's reader, which paused the stream
+  req.resume();
+}
+
 /**
  * Writes `response` on `res`, headers in one `writeHead`. A body edgelette
  * built from a string goes out in one write with its Content-Length; any

@@ -7,6 +7,7 @@ import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import { HTTPException } from "../src/exceptions.ts";
+import { messageSize } from "../src/websocket/backpressure.ts";
 import type {
   AcceptOptions,
   TransportEvents,
@@ -48,6 +49,11 @@ function checkHandshake(req: IncomingMessage): void {
   }
 }
 
+/** A forbidden close code from the client: ws answered 1002 (other protocol errors stay 1006). */
+function protocolErrorCode(error: Error & { code?: string }): number | undefined {
+  return error.code === "WS_ERR_INVALID_CLOSE_CODE" ? 1002 : undefined;
+}
+
 /** One `ws` socket as an edgelette transport; what the endpoint does before the 101 is queued. */
 export class NodeSocket implements WebSocketTransport {
   readonly #req: IncomingMessage;
@@ -55,6 +61,7 @@ export class NodeSocket implements WebSocketTransport {
   #events: TransportEvents | undefined;
   #pending: ((socket: WebSocket) => void)[] | undefined = [];
   #socket: WebSocket | undefined;
+  #early = 0;
   #ended: (() => void) | undefined;
   readonly ended = new Promise<void>((resolve) => {
     this.#ended = resolve;
@@ -72,12 +79,28 @@ export class NodeSocket implements WebSocketTransport {
     return new Response(null, { status: 200, headers: options.headers });
   }
 
-  send(data: string | Uint8Array): void {
-    this.#whenOpen((socket) => socket.send(data));
+  send(data: string | Uint8Array): boolean {
+    if (this.#socket) this.#socket.send(data);
+    else this.#queueEarly(data);
+    return true; // ws queues without limit; the session bounds `bufferedAmount`
   }
 
   close(code: number, reason: string): void {
     this.#whenOpen((socket) => socket.close(code, reason));
+  }
+
+  /** ws counts its own queue and the socket's; before the 101, what waits here. */
+  bufferedAmount(): number {
+    return this.#socket ? this.#socket.bufferedAmount : this.#early;
+  }
+
+  /** A send before the 101: counted, so a flood right after accept is bounded too. */
+  #queueEarly(data: string | Uint8Array): void {
+    this.#early += messageSize(data);
+    this.#pending?.push((socket) => {
+      this.#early -= messageSize(data);
+      socket.send(data);
+    });
   }
 
   attach(socket: WebSocket): void {
@@ -88,8 +111,13 @@ export class NodeSocket implements WebSocketTransport {
     });
     // ws answers a client's close frame itself, with the same code. A protocol error
     // (bad frame, too large) closes the socket too: "close" reports it, "error" would crash.
-    socket.on("close", (code, reason) => this.#end(code, reason.toString()));
-    socket.on("error", () => {});
+    // ws answers a forbidden close code with 1002 on the wire, then reports the close as
+    // 1006: the endpoint sees the 1002 that was sent, as on the other runtimes.
+    let failed: number | undefined;
+    socket.on("close", (code, reason) => this.#end(failed ?? code, reason.toString()));
+    socket.on("error", (error) => {
+      failed = protocolErrorCode(error);
+    });
     for (const act of this.#pending?.splice(0) ?? []) act(socket);
     this.#pending = undefined;
   }

@@ -10,6 +10,7 @@ import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { Config } from "../src/config.ts";
+import { DEFAULT_REQUEST_TIMEOUT, Deadlines } from "../src/server/deadline.ts";
 import {
   createExecutionContext,
   orServerError,
@@ -20,7 +21,7 @@ import {
   serverError,
 } from "../src/server/execution-context.ts";
 import type { Fetchable } from "../src/types.ts";
-import { ClientWatch, toRequest, writeResponse } from "./node-http.ts";
+import { ClientWatch, discardUnread, toRequest, writeResponse } from "./node-http.ts";
 import { NodeSocket, watchUntilHandOver, writeDenial } from "./node-socket.ts";
 
 export type { ServeOptions, ServerHandle };
@@ -56,6 +57,7 @@ class NodeServer {
   });
   readonly #work: PendingWork;
   readonly #report: (error: unknown) => void;
+  readonly #deadlines: Deadlines;
   readonly #sockets = new Map<IncomingMessage, NodeSocket>();
   readonly #connections = new Set<Socket>();
   #closing: Promise<void> | undefined;
@@ -65,6 +67,8 @@ class NodeServer {
     this.#options = options;
     this.#report = reporterFor(options);
     this.#work = new PendingWork(this.#report);
+    const timeout = options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT;
+    this.#deadlines = new Deadlines(timeout, this.#report);
     this.#http.on("request", (req, res) => this.#work.track(this.#respond(req, res)));
     this.#http.on("upgrade", (req, socket, head) =>
       this.#work.track(this.#upgrade(req, socket, head)),
@@ -103,6 +107,7 @@ class NodeServer {
     const ended = once(res, "close"); // the last bytes are out: shutdown may cut the connection
     try {
       await writeResponse(res, await this.#fetch(req, new ClientWatch(res)), req.method);
+      discardUnread(req, res);
     } finally {
       if (!res.writableEnded) res.destroy(); // writing failed midway: cut, never a clean end
     }
@@ -136,11 +141,16 @@ class NodeServer {
     const request = toRequest(req, client);
     if (!request) return new Response(null, { status: 400 });
     const executionCtx = createExecutionContext(this.#work, transport && (() => transport));
+    let answer: Response | Promise<Response>;
     try {
       // The app is called in this frame (see `serverError` for why).
-      return orServerError(this.#app.fetch(request, this.#options.env, executionCtx), this.#report);
+      answer = orServerError(
+        this.#app.fetch(request, this.#options.env, executionCtx),
+        this.#report,
+      );
     } catch (error) {
-      return serverError(error, this.#report);
+      answer = serverError(error, this.#report);
     }
+    return this.#deadlines.guard(request, answer);
   }
 }

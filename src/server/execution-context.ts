@@ -10,6 +10,12 @@ export interface ServeOptions {
   signal?: AbortSignal;
   /** How long `close()` waits for in-flight requests and background work, in ms. Default 10 000. */
   shutdownTimeout?: number;
+  /**
+   * How long the app may take to answer (until its `Response`, not the streamed
+   * body), in ms; past it the client gets a 503 and the stuck request is
+   * reported once. Default 30 000; 0 turns it off.
+   */
+  requestTimeout?: number;
   /** Env bindings passed to `app.fetch` (default: none; read the process env through `Config`). */
   env?: Record<string, unknown>;
   /** Reports failures of background work handed to `waitUntil` outside edgelette (mounted apps). */

@@ -34,9 +34,10 @@ export class MemorySocket implements WebSocketTransport {
     return new Response(null, { status: 200, headers });
   }
 
-  send(data: WebSocketMessage): void {
+  send(data: WebSocketMessage): boolean {
     const copy = typeof data === "string" ? data : data.slice();
     queueMicrotask(() => this.#toClient.push(copy));
+    return true;
   }
 
   close(code: number, reason: string): void {

@@ -1,4 +1,10 @@
 import { WebSocketDisconnect } from "../exceptions.ts";
+import {
+  BUFFER_FULL,
+  DEFAULT_DRAIN_LEVEL,
+  DEFAULT_MAX_BUFFERED_AMOUNT,
+  waitForDrain,
+} from "./backpressure.ts";
 import { assertSendableClose, utf8Length } from "./close-frame.ts";
 import { Inbox } from "./inbox.ts";
 import type { TransportEvents, WebSocketMessage, WebSocketTransport } from "./transport.ts";
@@ -8,6 +14,12 @@ export interface WebSocketLimits {
   maxMessageSize?: number;
   /** Close with 1001 after this many milliseconds without a message from the client. Off by default. */
   idleTimeout?: number;
+  /**
+   * Most bytes that may wait to go out to a client that does not read; a send
+   * past it closes the socket with 1008 "send buffer full" and throws the
+   * disconnect instead. Default 16 MiB. Not enforceable on workerd (no signal).
+   */
+  maxBufferedAmount?: number;
 }
 
 export interface AcceptInit {
@@ -45,6 +57,7 @@ export class WebSocketSession {
   readonly #inbox = new Inbox();
   readonly #maxMessageSize: number;
   readonly #idleTimeout: number | undefined;
+  readonly #maxBufferedAmount: number;
   readonly #onError: (error: unknown) => void;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #phase: Phase = "connecting";
@@ -66,6 +79,7 @@ export class WebSocketSession {
     this.#onError = onError;
     this.#maxMessageSize = limits.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     this.#idleTimeout = limits.idleTimeout;
+    this.#maxBufferedAmount = limits.maxBufferedAmount ?? DEFAULT_MAX_BUFFERED_AMOUNT;
     this.accepted = new Promise((resolve) => {
       this.#accepted = resolve;
     });
@@ -148,6 +162,25 @@ export class WebSocketSession {
     this.#send(JSON.stringify(value));
   }
 
+  /** Bytes sent but not yet handed to the network; 0 where the runtime cannot tell (workerd). */
+  get bufferedAmount(): number {
+    return this.#phase === "connecting" ? 0 : (this.#transport.bufferedAmount?.() ?? 0);
+  }
+
+  /**
+   * Resolves once at most `level` bytes wait to go out: await it between sends
+   * to a slow client. Rejects with the disconnect if the client leaves first.
+   * @example for (const chunk of chunks) { ws.sendBytes(chunk); await ws.drained(); }
+   */
+  async drained(level = DEFAULT_DRAIN_LEVEL): Promise<void> {
+    await waitForDrain(
+      () => this.bufferedAmount,
+      level,
+      () => this.#phase !== "open",
+    );
+    if (this.#phase === "closed" && this.#closedBy === "peer") throw this.#inbox.disconnected;
+  }
+
   /**
    * Closes the socket. Before `accept()` the handshake is completed first, so
    * the client sees the code. Closing twice does nothing.
@@ -192,7 +225,12 @@ export class WebSocketSession {
         `cannot send on a WebSocket the endpoint already closed (code ${disconnect.code})`,
       );
     }
-    this.#transport.send(data);
+    const fits = this.bufferedAmount + byteLength(data) <= this.#maxBufferedAmount;
+    // A message the runtime refused (Bun's 0) must not vanish: the endpoint hears of it.
+    if (!fits || this.#transport.send(data) === false) {
+      this.#closeForLimit(BUFFER_FULL.code, BUFFER_FULL.reason);
+      throw this.#inbox.disconnected as WebSocketDisconnect;
+    }
   }
 
   /** Ends the session once: receivers reject first, so a failing transport cannot leave them hanging. */

@@ -31,7 +31,13 @@ export interface AcceptOptions {
 export interface WebSocketTransport {
   /** Completes the handshake; returns what the fetch handler must return (a 101, or a stand-in). */
   accept(options: AcceptOptions, events: TransportEvents): Response;
-  send(data: WebSocketMessage): void;
+  /**
+   * True once the runtime holds the message (sent, or queued to be). False when
+   * it dropped it (Bun's 0): the session then closes 1008 and tells the endpoint.
+   */
+  send(data: WebSocketMessage): boolean;
+  /** Bytes queued and not yet written to the network; leave out where the runtime cannot tell. */
+  bufferedAmount?(): number;
   /** Sends the close frame; the code and reason are already validated. */
   close(code: number, reason: string): void;
 }

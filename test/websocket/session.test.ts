@@ -29,8 +29,19 @@ class FakeTransport implements WebSocketTransport {
     return new Response(null, { status: 200 });
   }
 
-  send(data: WebSocketMessage): void {
+  /** What the fake runtime reports as waiting to go out. */
+  buffered = 0;
+  /** Whether the fake runtime drops what it is given, as Bun's send returning 0 does. */
+  drops = false;
+
+  send(data: WebSocketMessage): boolean {
+    if (this.drops) return false;
     this.sent.push(data);
+    return true;
+  }
+
+  bufferedAmount(): number {
+    return this.buffered;
   }
 
   close(code: number, reason: string): void {
@@ -39,12 +50,18 @@ class FakeTransport implements WebSocketTransport {
 }
 
 function session(
-  options: { protocols?: string; idleTimeout?: number; maxMessageSize?: number } = {},
+  options: {
+    protocols?: string;
+    idleTimeout?: number;
+    maxMessageSize?: number;
+    maxBufferedAmount?: number;
+  } = {},
 ) {
   const headers = new Headers({ upgrade: "websocket" });
   if (options.protocols) headers.set("sec-websocket-protocol", options.protocols);
   const transport = new FakeTransport();
-  const limits = { idleTimeout: options.idleTimeout, maxMessageSize: options.maxMessageSize };
+  const { idleTimeout, maxMessageSize, maxBufferedAmount } = options;
+  const limits = { idleTimeout, maxMessageSize, maxBufferedAmount };
   const ws = new WebSocketSession(new Request("http://test/ws", { headers }), transport, limits);
   return { ws, transport };
 }
@@ -255,6 +272,52 @@ describe("WebSocketSession: the state machine", () => {
     client(transport).message("too long");
     await assert.rejects(pending, { code: 1009 });
     assert.match(String(failures[0]), /transport broke/);
+  });
+});
+
+describe("WebSocketSession backpressure (S-WS-1)", () => {
+  it("S-WS-1: a send past maxBufferedAmount closes 1008 and throws the disconnect instead", () => {
+    const { ws, transport } = session({ maxBufferedAmount: 10 });
+    ws.accept();
+    transport.buffered = 6;
+    ws.sendText("four"); // 6 + 4 fits
+    assert.throws(() => ws.sendText("fives"), { name: "WebSocketDisconnect", code: 1008 });
+    assert.deepEqual(transport.sent, ["four"]);
+    assert.deepEqual(transport.closes, [{ code: 1008, reason: "send buffer full" }]);
+    assert.throws(() => ws.sendText("later"), { code: 1008 }); // the endpoint ends quietly
+  });
+
+  it("S-WS-1: a message the runtime dropped is never silent: close 1008, the disconnect thrown", () => {
+    const { ws, transport } = session();
+    ws.accept();
+    transport.drops = true;
+    assert.throws(() => ws.sendBytes(new Uint8Array(3)), { code: 1008 });
+    assert.deepEqual(transport.closes, [{ code: 1008, reason: "send buffer full" }]);
+  });
+
+  it("S-WS-1: drained() waits until the buffer is at most the level given", async () => {
+    const { ws, transport } = session();
+    ws.accept();
+    transport.buffered = 100;
+    assert.equal(ws.bufferedAmount, 100);
+    let done = false;
+    const drained = ws.drained(10).then(() => {
+      done = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(done, false);
+    transport.buffered = 10;
+    await drained;
+    assert.equal(done, true);
+  });
+
+  it("S-WS-6: drained() rejects with the disconnect when the client leaves while it waits", async () => {
+    const { ws, transport } = session();
+    ws.accept();
+    transport.buffered = 1_000_000;
+    const drained = ws.drained();
+    client(transport).close(4001, "bye");
+    await assert.rejects(drained, { name: "WebSocketDisconnect", code: 4001 });
   });
 });
 

@@ -1,0 +1,80 @@
+/**
+ * No request hangs forever unnoticed: an app that has not answered within
+ * `requestTimeout` gets a 503 in its place, and the stuck request is
+ * reported once. Shutdown uses the same guard to end requests it gave up on,
+ * where the runtime cannot cut a connection itself (Deno).
+ */
+
+/** Default `requestTimeout` for `serve()`, in ms: until the response starts, not its streamed body. */
+export const DEFAULT_REQUEST_TIMEOUT = 30_000;
+
+/** What the report says when a request got no answer in time. */
+export class RequestTimeoutError extends Error {
+  override name = "RequestTimeoutError";
+}
+
+function unavailable(): Response {
+  return new Response("Service Unavailable", {
+    status: 503,
+    headers: { "content-type": "text/plain;charset=UTF-8", connection: "close" },
+  });
+}
+
+/** A request's path, without a query that could carry secrets into the logs. */
+function describe(request: Request): string {
+  const { url, method } = request;
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  const path = start === -1 ? "/" : url.slice(start).split("?")[0];
+  return `${method} ${path}`;
+}
+
+/** The pending answers of one server: each ends at its deadline, or when shutdown gives up. */
+export class Deadlines {
+  readonly #timeout: number;
+  readonly #report: (error: unknown) => void;
+  readonly #pending = new Set<(response: Response) => void>();
+
+  /** `timeout` 0 turns the timeout off; shutdown can still end pending answers. */
+  constructor(timeout: number, report: (error: unknown) => void) {
+    if (!(Number.isInteger(timeout) && timeout >= 0)) {
+      throw new RangeError(`requestTimeout must be a whole number of ms (0 = off), got ${timeout}`);
+    }
+    this.#timeout = timeout;
+    this.#report = report;
+  }
+
+  /** The app's answer, or a 503 if it takes longer than the timeout. An answer at once costs nothing. */
+  guard(request: Request, answer: Response | Promise<Response>): Response | Promise<Response> {
+    if (answer instanceof Response) return answer;
+    return new Promise((resolve) => {
+      let settled = false;
+      const settle = (response: Response) => {
+        if (settled) return void response.body?.cancel().catch(() => {});
+        settled = true;
+        clearTimeout(timer);
+        this.#pending.delete(settle);
+        resolve(response);
+      };
+      const timer =
+        this.#timeout > 0
+          ? setTimeout(() => {
+              this.#report(this.#timedOut(request));
+              settle(unavailable());
+            }, this.#timeout)
+          : undefined;
+      this.#pending.add(settle);
+      answer.then(settle);
+    });
+  }
+
+  /** Ends every pending answer with a 503 (`Connection: close`): shutdown stopped waiting. */
+  giveUp(): void {
+    for (const settle of [...this.#pending]) settle(unavailable());
+  }
+
+  #timedOut(request: Request): RequestTimeoutError {
+    return new RequestTimeoutError(
+      `${describe(request)} got no answer within ${this.#timeout} ms (requestTimeout): answered 503`,
+    );
+  }
+}
