@@ -19,7 +19,10 @@ export interface HibernatableSocket {
   serializeAttachment(value: unknown): void;
   deserializeAttachment(): unknown;
 }
-declare const WebSocketPair: new () => { 0: HibernatableSocket; 1: HibernatableSocket };
+declare const WebSocketPair: new () => {
+  0: HibernatableSocket;
+  1: HibernatableSocket & { accept(): void };
+};
 
 /** Hands a server socket to the Hibernation API (`ctx.acceptWebSocket`). */
 export type AcceptWebSocket = (socket: HibernatableSocket, tags: string[]) => void;
@@ -174,13 +177,26 @@ export class RoomSocket<State = unknown> {
   close(code = 1000, reason = ""): void {
     if (this.#phase === "closed") return;
     assertSendableClose(code, reason);
-    if (this.#phase === "connecting") this.accept();
+    if (this.#phase === "connecting") return this.#refuse(code, reason);
     this.#phase = "closed";
     try {
       this.#socket?.close(code, reason);
     } catch {
       // The connection is already gone: there is nobody left to tell.
     }
+  }
+
+  /**
+   * A refusal in `onConnect`: a plain pair, accepted and closed at once, so the
+   * client sees the code. Handed to `acceptWebSocket` first, the close reached
+   * the client only after ~10 s, and the room would have held a dead member.
+   */
+  #refuse(code: number, reason: string): void {
+    const pair = new WebSocketPair();
+    pair[1].accept();
+    pair[1].close(code, reason);
+    this.#phase = "closed";
+    this.#response = new Response(null, { status: 101, webSocket: pair[0] } as ResponseInit);
   }
 
   /** @internal The client closed (or the connection dropped): sends now raise the disconnect. */

@@ -136,7 +136,8 @@ export abstract class WebSocketRoom<Env = unknown, State = unknown> {
     }
     // 3. Returned without accepting: accept and close 1000, as a WebSocketRoute endpoint does.
     if (ws.phase === "connecting") ws.close(1000);
-    this.#members.set(ws.socket as HibernatableSocket, ws);
+    // A refused socket never joined (it has no hibernatable socket): only members are kept.
+    if (ws.socket) this.#members.set(ws.socket, ws);
     return ws.response as Response;
   };
 

@@ -7,6 +7,7 @@
  * export default worker(app);
  */
 import { Config } from "../src/config.ts";
+import { isSendableCloseCode } from "../src/status.ts";
 import {
   type AcceptOptions,
   type TransportEvents,
@@ -26,7 +27,7 @@ interface WorkerSocket {
   addEventListener(type: "message", listener: (event: { data: unknown }) => void): void;
   addEventListener(
     type: "close",
-    listener: (event: { code: number; reason: string }) => void,
+    listener: (event: { code: number; reason: string; wasClean: boolean }) => void,
   ): void;
   addEventListener(type: "error", listener: () => void): void;
 }
@@ -88,7 +89,8 @@ class PairSocket implements WebSocketTransport {
     server.binaryType = "arraybuffer";
     server.accept(); // sends are buffered by workerd until the client end is connected
     server.addEventListener("message", ({ data }) => events.message(toMessage(data)));
-    server.addEventListener("close", ({ code, reason }) => {
+    server.addEventListener("close", (event) => {
+      const [code, reason] = receivedClose(event);
       this.#reciprocate(code, reason);
       events.close(code, reason);
     });
@@ -122,6 +124,20 @@ class PairSocket implements WebSocketTransport {
       // The socket is already gone (it failed, or workerd answered itself): nothing to answer.
     }
   }
+}
+
+/**
+ * workerd passes on any code a client's close frame carries: 999, 5000, a
+ * 1006 in a frame (wasClean), a 1005 with a reason. RFC 6455 makes those a
+ * protocol error, and Node, Deno and Bun answer 1002: so does this adapter,
+ * and the endpoint sees 1002. A dropped connection (not clean) is 1006, "".
+ */
+function receivedClose(event: { code: number; reason: string; wasClean: boolean }) {
+  const { code, reason, wasClean } = event;
+  if (isSendableCloseCode(code) || (code === 1005 && reason === "")) return [code, reason] as const;
+  // workerd words a drop ("…without sending Close frame"); the seam promises an empty reason.
+  if (code === 1006 && !wasClean) return [1006, ""] as const;
+  return [1002, ""] as const;
 }
 
 function toMessage(data: unknown): WebSocketMessage {

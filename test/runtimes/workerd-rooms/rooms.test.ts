@@ -27,6 +27,22 @@ describe("edgelette/cloudflare rooms: the handshake (onConnect)", () => {
     assert.deepEqual(await nextClose(socket), { code: 4001, reason: "not yet" });
   });
 
+  it("S-WS-2: a refusal never goes through acceptWebSocket (which held its close ~10 s on the wire)", async () => {
+    const handedOver: unknown[] = [];
+    const request = new Request("http://room.test/ws", { headers: { upgrade: "websocket" } });
+    const ws = RoomSocket.connecting(request, (socket) => handedOver.push(socket));
+    ws.close(1008, "missing token");
+    assert.equal(handedOver.length, 0);
+    assert.equal(ws.phase, "closed");
+    const response = ws.response as Response & { webSocket: WebSocket & { accept(): void } };
+    assert.equal(response.status, 101);
+    const client = response.webSocket;
+    const closed = new Promise<CloseEvent>((resolve) => client.addEventListener("close", resolve));
+    client.accept();
+    const { code, reason } = await closed;
+    assert.deepEqual({ code, reason }, { code: 1008, reason: "missing token" });
+  });
+
   it("S-WS-3: an HTTPException before accept is an HTTP denial with its status, headers and body", async () => {
     const response = await probeUpgrade("handshake-http", "/http-exception");
     assert.equal(response.status, 403);

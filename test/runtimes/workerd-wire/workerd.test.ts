@@ -3,6 +3,7 @@
 // `ws` package are the clients.
 import assert from "node:assert/strict";
 import { afterAll, describe, it } from "vitest";
+import { RawWebSocket } from "../../suite/raw-ws.ts";
 import { webSocketSuite } from "../../suite/websocket.ts";
 import { wireSuite } from "../../suite/wire.ts";
 import { connect, wsTarget, wsUrl } from "../node/ws-target.ts";
@@ -29,5 +30,41 @@ describe(`edgelette/cloudflare over the wire (compatibility date ${workerd.compa
     assert.deepEqual(await socket.next(), { kind: "close", code: 4100, reason: "bye" });
     const seen = await (await fetch(new URL("/reports", workerd.url("adapter")))).json();
     assert.deepEqual(seen.serverSaw, { code: 4100, reason: "bye" });
+  });
+});
+
+describe("edgelette/cloudflare: close codes a client may not send (issue 19)", () => {
+  const cases: [number, string][] = [
+    [999, ""],
+    [1006, ""],
+    [5000, ""],
+    [1005, "a reason"],
+  ];
+  for (const [code, reason] of cases) {
+    it(`S-WS-6: a client close with ${code}${reason ? " and a reason" : ""} is answered 1002, and the endpoint sees 1002`, async () => {
+      const port = Number(workerd.url("adapter").port);
+      const client = await RawWebSocket.connect(port, `/ws/record?key=${code}`);
+      client.sendClose(code, reason);
+      const readout = await client.readAll(3000);
+      const closes = await (await fetch(new URL("/closes", workerd.url("adapter")))).json();
+      assert.deepEqual(readout.close, { code: 1002, reason: "" });
+      assert.deepEqual(closes[code], { code: 1002, reason: "" });
+    });
+  }
+});
+
+describe("edgelette/cloudflare: a dropped connection", () => {
+  it("S-WS-6: a connection dropped without a close frame reaches the endpoint as 1006", async () => {
+    const client = await RawWebSocket.connect(
+      Number(workerd.url("adapter").port),
+      "/ws/record?key=drop",
+    );
+    client.drop();
+    let closes: Record<string, unknown> = {};
+    for (let tries = 0; tries < 100 && !closes.drop; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      closes = await (await fetch(new URL("/closes", workerd.url("adapter")))).json();
+    }
+    assert.deepEqual(closes.drop, { code: 1006, reason: "" });
   });
 });

@@ -84,6 +84,15 @@ export function createAdapterApp() {
         clientClosed({ code: error.code, reason: error.reason });
     }
   };
+  /** What `/ws/record?key=…` endpoints saw when their client closed, by key. */
+  const closes: Record<string, CloseFrame> = {};
+  const record = async (ws: WebSocketSession) => {
+    ws.accept();
+    const key = new URL(ws.request.url).searchParams.get("key") ?? "";
+    await ws.receiveText().catch((error: WebSocketDisconnect) => {
+      closes[key] = { code: error.code, reason: error.reason };
+    });
+  };
   const reports = async () => {
     const frame = await Promise.race([serverSaw, null]); // null: no client close seen yet
     const messages = spy.errors.map((error) => (error as Error).message);
@@ -95,12 +104,14 @@ export function createAdapterApp() {
     new Route("/seen", seen),
     new Route("/stream", breakingBody),
     new Route("/reports", reports),
+    new Route("/closes", () => Response.json(closes)),
     new WebSocketRoute("/ws/before", closeBeforeAccept),
     new WebSocketRoute("/ws/after", closeAfterAccept),
     new WebSocketRoute("/ws/deny", deny),
     new WebSocketRoute("/ws/crash", crash),
     new WebSocketRoute("/ws/echo", echo),
     new WebSocketRoute("/ws/wait", waitForClient),
+    new WebSocketRoute("/ws/record", record),
   ];
   return { app: new App({ routes, onError: spy.onError }), spy, log, serverSaw };
 }
