@@ -177,7 +177,10 @@ export class RoomSocket<State = unknown> {
   close(code = 1000, reason = ""): void {
     if (this.#phase === "closed") return;
     assertSendableClose(code, reason);
-    if (this.#phase === "connecting") return this.#refuse(code, reason);
+    if (this.#phase === "connecting") {
+      this.#refuse(code, reason);
+      return;
+    }
     this.#phase = "closed";
     try {
       this.#socket?.close(code, reason);
