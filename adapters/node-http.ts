@@ -79,19 +79,24 @@ export function toRequest(req: IncomingMessage, client: ClientWatch): Request | 
 const MAX_DRAIN_BYTES = 1024 * 1024;
 
 /**
- * After the answer, a request body the app left unread (a 413 from its
+ * Once the app answered, a request body it left unread (a 413 from its
  * declared length, an answer that never looked) is read and dropped, as
  * `node:http` does for a handler that never touched it: otherwise the next
  * request on the keep-alive connection waits behind it. A body declared
- * larger than 1 MiB closes the connection instead.
+ * larger than 1 MiB is not worth reading: the answer says `Connection: close`.
+ * A body still being read by a streamed answer is left alone.
  */
 export function discardUnread(req: IncomingMessage, res: ServerResponse): void {
   if (req.complete || req.destroyed) return;
   if (Number(req.headers["content-length"] ?? 0) > MAX_DRAIN_BYTES) {
-    return void res.once("finish", () => req.socket.destroySoon());
+    res.shouldKeepAlive = false;
+    return;
   }
-  req.removeAllListeners("data"); // the fetch body's reader, which paused the stream
-  req.resume();
+  res.once("finish", () => {
+    if (req.complete || req.destroyed) return;
+    req.removeAllListeners("data"); // the fetch body's reader, which paused the stream
+    req.resume();
+  });
 }
 
 /**

@@ -106,8 +106,9 @@ class NodeServer {
   async #respond(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const ended = once(res, "close"); // the last bytes are out: shutdown may cut the connection
     try {
-      await writeResponse(res, await this.#fetch(req, new ClientWatch(res)), req.method);
+      const response = await this.#fetch(req, new ClientWatch(res));
       discardUnread(req, res);
+      await writeResponse(res, response, req.method);
     } finally {
       if (!res.writableEnded) res.destroy(); // writing failed midway: cut, never a clean end
     }

@@ -8,9 +8,15 @@
 /** Default `requestTimeout` for `serve()`, in ms: until the response starts, not its streamed body. */
 export const DEFAULT_REQUEST_TIMEOUT = 30_000;
 
-/** What the report says when a request got no answer in time. */
+/** What the report says when a request got no answer in time; `request` is the stuck one. */
 export class RequestTimeoutError extends Error {
   override name = "RequestTimeoutError";
+  readonly request: Request;
+
+  constructor(message: string, request: Request) {
+    super(message);
+    this.request = request;
+  }
 }
 
 function unavailable(): Response {
@@ -75,6 +81,7 @@ export class Deadlines {
   #timedOut(request: Request): RequestTimeoutError {
     return new RequestTimeoutError(
       `${describe(request)} got no answer within ${this.#timeout} ms (requestTimeout): answered 503`,
+      request,
     );
   }
 }

@@ -1,0 +1,64 @@
+/** The stress figures as a terminal table and as docs/RELIABILITY.md. */
+
+const COLUMNS = [
+  ["requests", "requests"],
+  ["sockets", "WebSockets"],
+  ["crashes", "crashes"],
+  ["hangs", "hangs"],
+  ["wrongStatus", "wrong status"],
+  ["internals", "internals shown"],
+  ["unreported", "unreported"],
+  ["doubleReported", "double-reported"],
+  ["clientErrorsReported", "client errors reported"],
+  ["wrongCloseCodes", "wrong close codes"],
+  ["unexpected1006", "unexpected 1006"],
+  ["lostMessages", "lost messages"],
+  ["leakedSessions", "leaked sessions"],
+];
+
+const mib = (value) => (Number.isFinite(value) ? `${value.toFixed(0)} MiB` : "n/a");
+
+function rows(results) {
+  return Object.entries(results).map(([runtime, tally]) => [
+    runtime,
+    ...COLUMNS.map(([key]) => String(tally[key])),
+    `${mib(tally.rssStart)} → ${mib(tally.rssEnd)} (flood peak ${mib(tally.floodPeakRss)})`,
+  ]);
+}
+
+const HEAD = ["runtime", ...COLUMNS.map(([, label]) => label), "RSS start → end"];
+
+export function renderTable(results) {
+  const table = [HEAD, ...rows(results)];
+  const widths = HEAD.map((_, i) => Math.max(...table.map((row) => row[i].length)));
+  return table.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join("  ")).join("\n");
+}
+
+function markdownTable(results) {
+  const line = (cells) => `| ${cells.join(" | ")} |`;
+  return [line(HEAD), line(HEAD.map(() => "---")), ...rows(results).map(line)].join("\n");
+}
+
+export function renderReport(results, options, machine) {
+  const { versions } = machine;
+  const examples = Object.entries(results).flatMap(([runtime, tally]) =>
+    tally.examples.map((example) => `- ${runtime}: ${example}`),
+  );
+  return `# Reliability under attack
+
+Figures of one full \`npm run stress\` run (seed ${options.seed}): per runtime,
+${options.requests.toLocaleString("en")} fuzzed requests plus the malformed ones and the
+shutdown load, ${options.sockets.toLocaleString("en")} scripted WebSockets plus the raw
+ones, ${options.floods} floods to a client that stops reading. Every column but
+requests, WebSockets and RSS must read 0. How each attack works and what its
+oracle checks: [stress/README.md](../stress/README.md).
+
+${markdownTable(results)}
+
+${examples.length ? `What failed (first examples):\n\n${examples.join("\n")}\n` : "Nothing failed."}
+
+Machine: ${machine.cpu}, ${machine.memory}, ${machine.os}; load at start ${machine.loadAtStart}.
+Versions: Node ${versions.node}, ${versions.deno}, Bun ${versions.bun}, ws ${versions.ws},
+hono ${versions.hono}; edgelette ${versions.edgelette}. Run on ${machine.date}.
+`;
+}
