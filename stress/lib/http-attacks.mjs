@@ -305,7 +305,9 @@ export async function fuzz(server, tally, random, count, firstSid) {
     tally.requests++;
     if (outcome.refused) return;
     // A request the server never got (its connection was gone) owes no report.
-    if (!outcome.error || request.broken) expected.set(String(sid), request.reports);
+    const label = `${request.method} ${request.path.split("?")[0].slice(0, 40)}`;
+    if (!outcome.error || request.broken)
+      expected.set(String(sid), { reports: request.reports, label });
     judge(request, outcome, tally);
   });
   await pool(tasks, 16);
@@ -343,11 +345,11 @@ function judge(request, outcome, tally) {
 
 /** Compares what the app reported per sid with what the oracle expected. */
 export function countReports(expected, stats, tally) {
-  for (const [sid, want] of expected) {
+  for (const [sid, { reports: want, label }] of expected) {
     const got = stats.reports[sid] ?? 0;
-    if (got < want) tally.fail("unreported", `sid ${sid}`);
-    else if (got > want && want > 0) tally.fail("doubleReported", `sid ${sid}: ${got}×`);
-    else if (got > want) tally.fail("clientErrorsReported", `sid ${sid}`);
+    if (got < want) tally.fail("unreported", `${label} (sid ${sid})`);
+    else if (got > want && want > 0) tally.fail("doubleReported", `${label} (sid ${sid}): ${got}×`);
+    else if (got > want) tally.fail("clientErrorsReported", `${label} (sid ${sid})`);
   }
   for (let i = 0; i < stats.anonymous; i++)
     tally.fail("clientErrorsReported", "a report without sid");

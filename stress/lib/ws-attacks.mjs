@@ -83,8 +83,8 @@ export async function storm(server, tally, random, count, firstSid) {
     const plan = script(random);
     const outcome = await runScript(server.origin, plan, sid);
     tally.sockets++;
-    expected.set(String(sid), plan.reports);
     const label = `ws ${plan.ending} ${plan.code}`;
+    expected.set(String(sid), { reports: plan.reports, label });
     if (outcome.hung) return tally.fail("hangs", label);
     const lost = plan.echoes.filter((text, n) => outcome.received[n] !== text).length;
     for (let n = 0; n < lost; n++) tally.fail("lostMessages", label);
