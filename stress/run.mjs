@@ -1,5 +1,6 @@
 /**
- * `npm run stress`: serves stress/target.ts on each runtime (Node, Deno, Bun)
+ * `npm run stress`: serves stress/target.ts on each runtime (Node, Deno, Bun,
+ * and workerd under Miniflare)
  * and attacks it on 127.0.0.1 with seeded, bounded attacks: malformed HTTP on
  * raw sockets, a request fuzzer with an oracle, hostile thrown values,
  * WebSocket storms, forbidden close codes, a flood to a non-reader, shutdown
@@ -12,7 +13,13 @@ import { writeFileSync } from "node:fs";
 import { describeMachine } from "../bench/lib/machine.mjs";
 import { ROOT } from "../bench/lib/processes.mjs";
 import { countReports, fuzz, malformed, stats } from "./lib/http-attacks.mjs";
-import { buildForNode, rssOf, SERVED_RUNTIMES, startTarget } from "./lib/process.mjs";
+import {
+  buildForNode,
+  rssOf,
+  SERVED_RUNTIMES,
+  SMOKE_RUNTIMES,
+  startTarget,
+} from "./lib/process.mjs";
 import { seeded } from "./lib/random.mjs";
 import { renderReport, renderTable } from "./lib/report.mjs";
 import { floodNonReader, forbiddenCodes, shutdownUnderLoad, storm } from "./lib/ws-attacks.mjs";
@@ -29,7 +36,7 @@ function parseOptions(argv) {
     requests: Number(value("requests", smoke ? 300 : 20_000)),
     sockets: Number(value("sockets", smoke ? 100 : 1000)),
     floods: smoke ? 1 : 3,
-    runtimes: value("runtimes", SERVED_RUNTIMES.join(",")).split(","),
+    runtimes: value("runtimes", (smoke ? SMOKE_RUNTIMES : SERVED_RUNTIMES).join(",")).split(","),
   };
 }
 
@@ -63,7 +70,7 @@ async function attack(runtime, options) {
   const random = seeded(options.seed);
   const server = await startTarget(runtime);
   const fetchStats = () => stats(server);
-  tally.rssStart = rssOf(server.pid);
+  tally.rssStart = rssOf(server.memoryPid);
   try {
     await phase("malformed", () => malformed(server, tally));
     const expected = await phase("fuzz", () => fuzz(server, tally, random, options.requests, 1));
@@ -73,18 +80,20 @@ async function attack(runtime, options) {
     await phase("close codes", () => forbiddenCodes(server, tally));
     await phase("flood", async () => {
       for (let i = 0; i < options.floods; i++) {
-        await floodNonReader(server, tally, `flood-${i}`, fetchStats);
+        await floodNonReader(server, tally, `flood-${i}`, fetchStats, runtime !== "workerd");
       }
     });
     await settle(fetchStats, tally);
     const seen = await fetchStats();
     countReports(new Map([...expected, ...wsExpected]), seen, tally);
-    tally.rssEnd = rssOf(server.pid);
+    tally.rssEnd = rssOf(server.memoryPid);
   } catch (error) {
     if (server.alive) throw error;
     tally.fail("crashes", `${runtime} exited: ${server.output.slice(-400)}`);
   }
   if (!server.alive) tally.fail("crashes", `${runtime} exited: ${server.output.slice(-400)}`);
+  // workerd's shutdown is the platform's: Miniflare's dispose is no graceful close() to attack.
+  else if (runtime === "workerd") await server.stop();
   else await phase("shutdown", () => shutdownUnderLoad(server, tally));
   return tally;
 }

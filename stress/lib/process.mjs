@@ -14,8 +14,11 @@ const COMMANDS = {
   node: () => [process.execPath, [`${STRESS_BUILD}stress/servers/node.js`]],
   deno: () => [`${BIN}deno`, ["run", "--allow-net=127.0.0.1", `${ROOT}stress/servers/deno.ts`]],
   bun: () => [`${BIN}bun`, [`${ROOT}stress/servers/bun.ts`]],
+  workerd: () => [process.execPath, [`${ROOT}stress/servers/workerd-host.mjs`]],
 };
 export const SERVED_RUNTIMES = Object.keys(COMMANDS);
+/** The smoke leaves workerd out: bundling it takes longer than the smoke's whole run. */
+export const SMOKE_RUNTIMES = ["node", "deno", "bun"];
 
 /** Node 20 runs a compiled copy of the target and of the raw WebSocket client. */
 export async function buildForNode() {
@@ -78,7 +81,9 @@ export function startTarget(runtime) {
       const line = output.split("\n").find((each) => each.startsWith("{"));
       if (line === undefined || server.origin) return;
       clearTimeout(timer);
-      server.port = JSON.parse(line).port;
+      const announced = JSON.parse(line);
+      server.port = announced.port;
+      server.memoryPid = announced.pid ?? child.pid; // workerd's own process, under Miniflare
       server.origin = `http://127.0.0.1:${server.port}`;
       resolve(server);
     });
