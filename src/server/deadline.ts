@@ -12,18 +12,30 @@ export const DEFAULT_REQUEST_TIMEOUT = 30_000;
 export class RequestTimeoutError extends Error {
   override name = "RequestTimeoutError";
   readonly request: Request;
+  /** The matched route pattern, where an `App` knew it. */
+  readonly route: string | undefined;
 
-  constructor(message: string, request: Request) {
+  constructor(message: string, request: Request, route?: string) {
     super(message);
     this.request = request;
+    this.route = route;
   }
 }
 
-function unavailable(): Response {
-  return new Response("Service Unavailable", {
-    status: 503,
-    headers: { "content-type": "text/plain;charset=UTF-8", connection: "close" },
-  });
+/** What is known of a stuck request when its deadline passes. */
+export interface StuckRequest {
+  /** The matched route pattern, if routing got that far. */
+  route?: string;
+  /** It waits on a mounted fetch handler (an upstream): the answer is a 504. */
+  upstream?: boolean;
+}
+
+const PHRASES: Record<number, string> = { 503: "Service Unavailable", 504: "Gateway Timeout" };
+
+function timeoutResponse(status: 503 | 504, closeConnection = false): Response {
+  const headers = new Headers({ "content-type": "text/plain;charset=UTF-8" });
+  if (closeConnection) headers.set("connection", "close");
+  return new Response(PHRASES[status], { status, headers });
 }
 
 /** A request's path, without a query that could carry secrets into the logs. */
@@ -49,8 +61,15 @@ export class Deadlines {
     this.#report = report;
   }
 
-  /** The app's answer, or a 503 if it takes longer than the timeout. An answer at once costs nothing. */
-  guard(request: Request, answer: Response | Promise<Response>): Response | Promise<Response> {
+  /**
+   * The app's answer, or a 503 (504 when `stuck()` says an upstream holds it)
+   * if it takes longer than the timeout. An answer at once costs nothing.
+   */
+  guard(
+    request: Request,
+    answer: Response | Promise<Response>,
+    stuck?: () => StuckRequest,
+  ): Response | Promise<Response> {
     if (answer instanceof Response) return answer;
     return new Promise((resolve) => {
       let settled = false;
@@ -64,8 +83,10 @@ export class Deadlines {
       const timer =
         this.#timeout > 0
           ? setTimeout(() => {
-              this.#report(this.#timedOut(request));
-              settle(unavailable());
+              const { route, upstream } = stuck?.() ?? {};
+              const status = upstream ? 504 : 503;
+              this.#report(this.#timedOut(request, status, route));
+              settle(timeoutResponse(status));
             }, this.#timeout)
           : undefined;
       this.#pending.add(settle);
@@ -75,13 +96,16 @@ export class Deadlines {
 
   /** Ends every pending answer with a 503 (`Connection: close`): shutdown stopped waiting. */
   giveUp(): void {
-    for (const settle of [...this.#pending]) settle(unavailable());
+    for (const settle of [...this.#pending]) settle(timeoutResponse(503, true));
   }
 
-  #timedOut(request: Request): RequestTimeoutError {
+  #timedOut(request: Request, status: number, route: string | undefined): RequestTimeoutError {
+    const where = route === undefined ? "" : ` (route ${route})`;
     return new RequestTimeoutError(
-      `${describe(request)} got no answer within ${this.#timeout} ms (requestTimeout): answered 503`,
+      `${describe(request)}${where} got no answer within ${this.#timeout} ms ` +
+        `(requestTimeout): answered ${status}`,
       request,
+      route,
     );
   }
 }
