@@ -30,6 +30,7 @@ interface BunSocket {
   send(data: WebSocketMessage): number;
   close(code?: number, reason?: string): void;
   getBufferedAmount(): number;
+  terminate(): void;
 }
 interface BunServer extends Pick<ServerHandle, "url" | "port" | "hostname"> {
   upgrade(request: Request, options: { data: BunTransport; headers?: HeadersInit }): boolean;
@@ -118,6 +119,10 @@ class BunTransport implements WebSocketTransport {
     if (this.#socket) return this.#socket.send(data) !== 0;
     this.#queued.push(data);
     return true;
+  }
+
+  terminate(): void {
+    this.#socket?.terminate();
   }
 
   bufferedAmount(): number {

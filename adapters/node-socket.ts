@@ -89,6 +89,10 @@ export class NodeSocket implements WebSocketTransport {
     this.#whenOpen((socket) => socket.close(code, reason));
   }
 
+  terminate(): void {
+    this.#socket?.terminate();
+  }
+
   /** ws counts its own queue and the socket's; before the 101, what waits here. */
   bufferedAmount(): number {
     return this.#socket ? this.#socket.bufferedAmount : this.#early;

@@ -10,6 +10,8 @@ export const DEFAULT_MAX_BUFFERED_AMOUNT = 16 * 1024 * 1024;
 export const DEFAULT_DRAIN_LEVEL = 64 * 1024;
 /** The close a session sends when a client lets its buffer overflow (RFC 6455: policy violation). */
 export const BUFFER_FULL = { code: 1008, reason: "send buffer full" } as const;
+/** How long a client that let its buffer overflow has to read up to the 1008 before it is cut. */
+export const BUFFER_FULL_GRACE_MS = 5000;
 
 /** Polling backs off from the next turn to this, so a fast client is not kept waiting. */
 const MAX_POLL_MS = 16;

@@ -1,6 +1,7 @@
 import { WebSocketDisconnect } from "../exceptions.ts";
 import {
   BUFFER_FULL,
+  BUFFER_FULL_GRACE_MS,
   DEFAULT_DRAIN_LEVEL,
   DEFAULT_MAX_BUFFERED_AMOUNT,
   waitForDrain,
@@ -60,6 +61,7 @@ export class WebSocketSession {
   readonly #maxBufferedAmount: number;
   readonly #onError: (error: unknown) => void;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #cutTimer: ReturnType<typeof setTimeout> | undefined;
   #phase: Phase = "connecting";
   #closedBy: Closer | undefined;
   #response: Response | undefined;
@@ -229,6 +231,7 @@ export class WebSocketSession {
     // A message the runtime refused (Bun's 0) must not vanish: the endpoint hears of it.
     if (!fits || this.#transport.send(data) === false) {
       this.#closeForLimit(BUFFER_FULL.code, BUFFER_FULL.reason);
+      this.#cutIfNeverRead();
       throw this.#inbox.disconnected as WebSocketDisconnect;
     }
   }
@@ -261,11 +264,22 @@ export class WebSocketSession {
   }
 
   #onClientClose(code: number, reason: string): void {
+    clearTimeout(this.#cutTimer); // the connection ended: nothing left to cut
     if (this.#phase === "closed") return;
     this.#phase = "closed";
     this.#closedBy = "peer";
     this.#stopIdleTimer();
     this.#inbox.end(code, reason);
+  }
+
+  /**
+   * The 1008 waits behind everything buffered: a client that never reads would
+   * hold the connection and its buffer for good (Deno and Bun keep it open).
+   * Where the runtime can drop a connection, it is dropped after a grace period.
+   */
+  #cutIfNeverRead(): void {
+    if (!this.#transport.terminate) return;
+    this.#cutTimer = setTimeout(() => this.#transport.terminate?.(), BUFFER_FULL_GRACE_MS);
   }
 
   #touch(): void {

@@ -38,6 +38,8 @@ export interface WebSocketTransport {
   send(data: WebSocketMessage): boolean;
   /** Bytes queued and not yet written to the network; leave out where the runtime cannot tell. */
   bufferedAmount?(): number;
+  /** Drops the connection without a close handshake; leave out where the runtime cannot (Deno). */
+  terminate?(): void;
   /** Sends the close frame; the code and reason are already validated. */
   close(code: number, reason: string): void;
 }

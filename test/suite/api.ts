@@ -5,7 +5,8 @@
  */
 export interface SuiteApi {
   describe(name: string, body: () => void): void;
-  it(name: string, body: () => unknown): void;
+  /** `timeoutMs` for the few tests that must outwait a server's own grace period. */
+  it(name: string, body: () => unknown, timeoutMs?: number): void;
 }
 
 export type RuntimeName = "node" | "workerd" | "deno" | "bun";

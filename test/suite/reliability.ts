@@ -112,7 +112,10 @@ function statusLines(text: string): string[] {
 
 export function reliabilitySuite(
   { describe, it }: SuiteApi,
-  target: Pick<ServerTarget, "runtime" | "serve">,
+  target: Pick<ServerTarget, "runtime" | "serve"> & {
+    /** Whether the runtime can drop a connection without a close handshake (Deno cannot). */
+    cutsConnections: boolean;
+  },
 ): void {
   const { runtime } = target;
 
@@ -142,6 +145,24 @@ export function reliabilitySuite(
         assert.deepEqual(readout.close, { code: 1008, reason: "send buffer full" });
         assert.equal(seen.reported.length, 0, "a client that does not read is not a server error");
       }));
+
+    if (target.cutsConnections) {
+      it(
+        "S-WS-1: a client that never reads is cut a few seconds after its 1008, freeing its buffer",
+        () =>
+          withServer(async (server, seen) => {
+            const client = await RawWebSocket.connect(server.port, "/ws/flood");
+            const { sent, error } = await seen.sent.promise;
+            assert.equal((error as WebSocketDisconnect).code, 1008);
+            await sleep(7000); // past the 5 s grace, still not reading
+            // Cut: what the kernel held arrives, then the connection ends without the 1008 frame.
+            const readout = await client.readAll(4000);
+            assert.equal(readout.close, undefined, "the connection was cut before the close frame");
+            assert.ok(readout.messages < sent);
+          }),
+        15_000,
+      );
+    }
 
     it("S-WS-1: an endpoint that awaits ws.drained() delivers every message to a slow reader", () =>
       withServer(async (server, seen) => {

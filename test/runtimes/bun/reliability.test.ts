@@ -3,4 +3,4 @@ import { describe, it } from "bun:test";
 import { serve } from "../../../adapters/bun.ts";
 import { reliabilitySuite } from "../../suite/reliability.ts";
 
-reliabilitySuite({ describe, it }, { runtime: "bun", serve });
+reliabilitySuite({ describe, it }, { runtime: "bun", serve, cutsConnections: true });

@@ -3,4 +3,4 @@ import { describe, it } from "vitest";
 import { serve } from "../../../adapters/node.ts";
 import { reliabilitySuite } from "../../suite/reliability.ts";
 
-reliabilitySuite({ describe, it }, { runtime: "node", serve });
+reliabilitySuite({ describe, it }, { runtime: "node", serve, cutsConnections: true });
