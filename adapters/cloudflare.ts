@@ -57,8 +57,29 @@ export function config(env: object): Config {
 /** Wraps `app` as a Workers handler with WebSocket support. */
 export function worker<Env = unknown>(app: AppLike): ExportedHandler<Env> {
   return {
-    fetch: async (request, env, ctx) => app.fetch(request, env, withWebSockets(ctx)),
+    fetch: async (request, env, ctx) => {
+      const response = await app.fetch(request, env, withWebSockets(ctx));
+      // Only a refusal: a success may still stream the request body (an echo, a proxy).
+      if (response.status >= 400) await discardUnread(request);
+      return response;
+    },
   };
+}
+
+/** Past this, an unread body is not worth reading: workerd may reset that one connection. */
+const MAX_DRAIN_BYTES = 1024 * 1024;
+
+/**
+ * A request body the app answered without reading (a 413 or 415 from its
+ * headers), up to 1 MiB, is read to its end before the answer goes out:
+ * workerd otherwise resets the keep-alive connection once the answer is sent,
+ * and the client's next request on it fails.
+ */
+async function discardUnread(request: Request): Promise<void> {
+  const { body } = request;
+  if (body === null || request.bodyUsed || body.locked) return;
+  if (!(Number(request.headers.get("content-length")) <= MAX_DRAIN_BYTES)) return;
+  await body.pipeTo(new WritableStream()).catch(() => {});
 }
 
 /** The real context's methods, called on the real context (workerd rejects any other `this`). */

@@ -59,11 +59,14 @@ function newTally() {
     examples: [],
     fail(kind, example) {
       tally[kind]++;
-      if (tally.examples.length < 12) tally.examples.push(`${kind}: ${example}`);
+      if (tally.examples.length < EXAMPLES) tally.examples.push(`${kind}: ${example}`);
     },
   };
   return tally;
 }
+
+/** How many failures each runtime lists by example (\`STRESS_EXAMPLES\` to see more). */
+const EXAMPLES = Number(process.env.STRESS_EXAMPLES ?? 12);
 
 async function attack(runtime, options) {
   const tally = newTally();

@@ -3,7 +3,7 @@
 // `ws` package are the clients.
 import assert from "node:assert/strict";
 import { afterAll, describe, it } from "vitest";
-import { RawWebSocket } from "../../suite/raw-ws.ts";
+import { openTcp, RawWebSocket, readToEnd, readUntil } from "../../suite/raw-ws.ts";
 import { webSocketSuite } from "../../suite/websocket.ts";
 import { wireSuite } from "../../suite/wire.ts";
 import { connect, wsTarget, wsUrl } from "../node/ws-target.ts";
@@ -66,5 +66,22 @@ describe("edgelette/cloudflare: a dropped connection", () => {
       closes = await (await fetch(new URL("/closes", workerd.url("adapter")))).json();
     }
     assert.deepEqual(closes.drop, { code: 1006, reason: "" });
+  });
+});
+
+describe("edgelette/cloudflare: keep-alive", () => {
+  it("a keep-alive connection serves the next request after a body the app refused unread", async () => {
+    const socket = await openTcp(Number(workerd.url("adapter").port));
+    socket.on("error", () => {});
+    const body = "x".repeat(200_000);
+    const first = readUntil(socket, "answered without reading");
+    socket.write(
+      `POST /unread HTTP/1.1\r\nHost: a\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    let text = await first;
+    const rest = readToEnd(socket);
+    socket.write("GET /closes HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+    text += await rest;
+    assert.deepEqual(text.match(/HTTP\/1\.1 \d{3}/g), ["HTTP/1.1 413", "HTTP/1.1 200"]);
   });
 });

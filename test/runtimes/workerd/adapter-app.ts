@@ -105,6 +105,9 @@ export function createAdapterApp() {
     new Route("/stream", breakingBody),
     new Route("/reports", reports),
     new Route("/closes", () => Response.json(closes)),
+    new Route("/unread", () => new Response("answered without reading", { status: 413 }), {
+      methods: ["POST"],
+    }),
     new WebSocketRoute("/ws/before", closeBeforeAccept),
     new WebSocketRoute("/ws/after", closeAfterAccept),
     new WebSocketRoute("/ws/deny", deny),
