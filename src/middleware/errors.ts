@@ -1,7 +1,7 @@
 import type { Answer, Layer, Recover } from "../answer.ts";
 import { runBackground } from "../background.ts";
 import { asRequestContext, type ErrorSink, RequestContext } from "../context.ts";
-import { tracebackResponse } from "../debug/traceback.ts";
+import { keepWholeStacks, tracebackResponse } from "../debug/traceback.ts";
 import { enableStackCapture, isClientDisconnect } from "../exceptions.ts";
 import type { HandlerKey, HandlerTable } from "../handler-table.ts";
 import { consoleReporter, type ErrorReporter, reportOnce } from "../reporting.ts";
@@ -52,7 +52,10 @@ export class ServerErrorMiddleware implements ErrorSink {
     if (options.handler) this.#table.add(Error, options.handler);
     this.#debug = options.debug ?? false;
     this.#onError = options.onError ?? consoleReporter;
-    if (this.#debug) enableStackCapture();
+    if (this.#debug) {
+      enableStackCapture();
+      keepWholeStacks();
+    }
   }
 
   /** Registers a handler; `500` and `Error` answer unhandled errors, other keys apply to what escapes. */
@@ -151,7 +154,7 @@ export class ServerErrorMiddleware implements ErrorSink {
   /** Reported before answering: the response hides the error from the client, not from us. */
   readonly #answerUnhandled: Recover<RequestContext> = (error, request, ctx) => {
     this.report(error, request, ctx);
-    if (this.#debug) return tracebackResponse(request, error);
+    if (this.#debug) return tracebackResponse(request, error, ctx);
     return this.#callUnhandledHandler(error, request, ctx);
   };
 

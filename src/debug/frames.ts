@@ -1,0 +1,92 @@
+// Where a stack frame comes from (the user's code, edgelette, a dependency,
+// the runtime, a bundle) and how the page names its file: relative to the
+// project root, never as a bundle path posing as the user's file.
+
+import type { SourceReader } from "./source-reader.ts";
+
+/** `app` frames are the user's and shown open; the others are collapsed. */
+export type FrameKind = "app" | "edgelette" | "dependency" | "runtime" | "bundle";
+
+/** Where edgelette's own modules live: `src/` and `adapters/` beside this file's parent. */
+const EDGELETTE_DIRS = edgeletteDirs();
+
+function edgeletteDirs(): string[] {
+  try {
+    return ["../", "../../adapters/"]
+      .map((relative) => new URL(relative, import.meta.url))
+      .filter((url) => url.protocol === "file:")
+      .map((url) => decodePath(url.pathname));
+  } catch {
+    return []; // a bundle or an isolate without file URLs: `import.meta.url` says nothing useful
+  }
+}
+
+/**
+ * The absolute path a stack names, or undefined when it names no file
+ * (`node:fs`, Deno's `ext:`, `native`, `<anonymous>`, a `//# sourceURL` label).
+ * @example toPath("file:///app/src/x.ts") // "/app/src/x.ts"
+ */
+export function toPath(file: string): string | undefined {
+  if (file.startsWith("file://")) {
+    try {
+      return decodePath(new URL(file).pathname);
+    } catch {
+      return undefined;
+    }
+  }
+  if (file.startsWith("/")) return file;
+  if (/^[A-Za-z]:[\\/]/.test(file)) return file.replaceAll("\\", "/"); // Windows
+  return undefined;
+}
+
+function decodePath(pathname: string): string {
+  try {
+    const path = decodeURIComponent(pathname);
+    return /^\/[A-Za-z]:\//.test(path) ? path.slice(1) : path;
+  } catch {
+    return pathname;
+  }
+}
+
+/** Whose code a file is; `path` as `toPath` returns it, or undefined for no file at all. */
+export function classifyFile(path: string | undefined): FrameKind {
+  if (path === undefined) return "runtime";
+  if (isBundle(path)) return "bundle";
+  if (path.includes("/node_modules/edgelette/")) return "edgelette";
+  if (path.includes("/node_modules/")) return "dependency";
+  if (EDGELETTE_DIRS.some((dir) => path.startsWith(dir))) return "edgelette";
+  return "app";
+}
+
+/** The module wrangler builds for `wrangler dev` (and `wrangler deploy --dry-run`). */
+export function isBundle(path: string): boolean {
+  return /\/\.wrangler\/tmp\//.test(path);
+}
+
+/** `path` relative to the project root when it lies inside, else as is. */
+export function displayPath(path: string, reader: SourceReader | undefined): string {
+  const root = reader?.root.replace(/\/+$/, "");
+  return root && path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path;
+}
+
+/**
+ * `relative` resolved against the directory `base` (both POSIX-style), with
+ * `.` and `..` folded, as source maps name their sources.
+ * @example resolvePath("/app/dist", "../src/x.ts") // "/app/src/x.ts"
+ */
+export function resolvePath(base: string, relative: string): string {
+  const fromUrl = toPath(relative);
+  if (fromUrl !== undefined) return fromUrl;
+  const parts: string[] = [];
+  for (const part of `${base}/${relative}`.split("/")) {
+    if (part === "..") parts.pop();
+    else if (part !== "." && part !== "") parts.push(part);
+  }
+  const drive = /^[A-Za-z]:/.test(base);
+  return drive ? parts.join("/") : `/${parts.join("/")}`;
+}
+
+/** The directory part of a POSIX-style path. */
+export function directoryOf(path: string): string {
+  return path.slice(0, Math.max(path.lastIndexOf("/"), 0)) || "/";
+}
