@@ -42,10 +42,10 @@ const MAX_LINE_LENGTH = 300;
 
 /** Says, once per page, why frames show no source; "" when every file was readable. */
 export const BUNDLE_NOTE =
-  "No source: under wrangler dev the worker runs the bundle wrangler built " +
-  "(.wrangler/tmp/…/worker.js), and workerd gives it no way to read that bundle's source map, " +
-  "so these positions cannot be mapped here. Function names are the bundle's. The same stack, " +
-  "mapped to your files, is printed in the terminal running wrangler dev.";
+  "No source: under wrangler dev the worker runs the one file wrangler bundled, and workerd " +
+  "gives it no way to read that bundle's source map, so these positions (lines of the bundle) " +
+  "cannot be mapped here. The same stack, mapped to your files, is printed in the terminal " +
+  "running wrangler dev.";
 export const NO_READER_NOTE =
   "No source: this runtime gave the debug page no way to read files. The Node, Deno and Bun " +
   "adapters' serve() do.";

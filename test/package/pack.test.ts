@@ -32,6 +32,10 @@ beforeAll(() => {
     project,
   );
   cpSync(join(root, "examples/quickstart"), project, { recursive: true });
+  cpSync(join(root, "test/fixtures/debug-app/server.ts"), join(project, "debug-app.ts"));
+  const compile = ["--ignoreConfig", "debug-app.ts", "--sourceMap", "--outDir", "built"];
+  const target = ["--target", "es2022", "--module", "nodenext", "--lib", "es2022,dom"];
+  run(bin("tsc"), [...compile, ...target, "--rootDir", ".", "--skipLibCheck"], project);
 }, 120_000);
 
 afterAll(() => rmSync(project, { recursive: true, force: true }));
@@ -106,6 +110,28 @@ async function checkQuickStart(started: Started): Promise<void> {
     started.child.kill("SIGTERM");
   }
 }
+
+describe("the debug page of a compiled TypeScript app, on plain Node", () => {
+  const throwLine = "  throw new RangeError(`a cart cannot total ${cart.total}`);";
+
+  for (const flags of [[], ["--enable-source-maps"]]) {
+    it(`S-DBG-6: node ${flags.join(" ") || "(no flags)"} shows the .ts line, and edgelette's frames tagged`, async () => {
+      const started = await start("node", [...flags, "built/debug-app.js"]);
+      try {
+        const response = await fetch(new URL("/checkout", started.url));
+        const text = await response.text();
+        expect(response.status).toBe(500);
+        expect(text).toMatch(
+          /^RangeError: a cart cannot total -1\n {4}at Route\.checkout( \[as endpoint\])? \(debug-app\.ts:13:\d+\)/,
+        );
+        expect(text).toContain(`> 13 | ${throwLine}`);
+        expect(text).toMatch(/\(node_modules\/edgelette\/dist\/src\/[^)]+\) \[edgelette\]\n/);
+      } finally {
+        started.child.kill("SIGTERM");
+      }
+    }, 30_000);
+  }
+});
 
 describe("the README quick starts, run from the installed tarball", () => {
   it("S-RT-2: Node", async () => {
