@@ -112,6 +112,7 @@ async function checkQuickStart(started: Started): Promise<void> {
 }
 
 describe("the debug page of a compiled TypeScript app, on plain Node", () => {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text shown holds a template literal
   const throwLine = "  throw new RangeError(`a cart cannot total ${cart.total}`);";
 
   for (const flags of [[], ["--enable-source-maps"]]) {

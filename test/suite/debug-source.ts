@@ -26,6 +26,7 @@ const FIXTURES = new URL("../fixtures/thrower/", import.meta.url);
 const COMPILED = new URL("dist/thrower.js", FIXTURES);
 const INLINE = new URL("dist-inline/thrower.js", FIXTURES);
 /** The TypeScript line that throws, and one only TypeScript has, above it. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: the source text shown holds a template literal
 const THROW_LINE = "    throw new RangeError(`order ${order.id} has a negative total`);";
 const TYPED_LINE = "export function checkOrder(order: Order): number {";
 
