@@ -4,7 +4,7 @@
 
 export interface RequestView {
   method: string;
-  /** The URL with credentials and secret-looking query values redacted. */
+  /** The URL with secret-looking query values redacted. */
   url: string;
   /** The matched route pattern (`ctx.route`), when the router set one. */
   route?: string;
@@ -35,7 +35,7 @@ export function describeRequest(request: Request, ctx: unknown): RequestView {
   return {
     method: request.method,
     url: url ? redactUrl(url) : request.url,
-    route: optionalText(read(ctx, "route")),
+    route: nonEmptyString(read(ctx, "route")),
     params: paramsOf(read(ctx, "params")),
     query,
     headers: [...request.headers].map(redactPair),
@@ -48,11 +48,7 @@ function redactPair([name, value]: [string, string]): [string, string] {
 }
 
 function redactUrl(url: URL): string {
-  const copy = new URL(url.href);
-  if (copy.username || copy.password) {
-    copy.username = REDACTED;
-    copy.password = "";
-  }
+  const copy = new URL(url.href); // a Request's URL never holds credentials: fetch refuses them
   for (const name of new Set(copy.searchParams.keys())) {
     if (isSecretName(name)) copy.searchParams.set(name, REDACTED);
   }
@@ -67,6 +63,10 @@ function paramsOf(params: unknown): [string, string][] {
   } catch {
     return []; // a Proxy or a throwing getter
   }
+}
+
+function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 function optionalText(value: unknown): string | undefined {

@@ -69,7 +69,8 @@ export function parseFrame(line: string): StackFrame | undefined {
 // matches the final ")".
 function parseV8Frame(body: string): StackFrame {
   const open = body.endsWith(")") ? matchingOpenParen(body) : -1;
-  if (open <= 0) return { functionName: "", ...parseLocation(body) };
+  // `at async file:1:2`: an anonymous async function's frame.
+  if (open <= 0) return { functionName: "", ...parseLocation(body.replace(/^async /, "")) };
   const functionName = body.slice(0, open).trim();
   return { functionName, ...parseLocation(body.slice(open + 1, -1)) };
 }

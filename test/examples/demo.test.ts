@@ -115,6 +115,18 @@ describe("npm start: the demo in workerd (wrangler dev)", () => {
     expect(await response.text()).toContain("Error: the demo crashed on purpose");
   });
 
+  it("S-DBG-6: the page says why there is no source in workerd, and names no bundle path as a file", async () => {
+    const response = await fetch(`${base}/debug/crash?token=demo`, { headers: { accept: "*/*" } });
+    const text = await response.text();
+    expect(text).toMatch(/^Error: the demo crashed on purpose\n {4}at Route\.crash/);
+    expect(text).toContain("(wrangler bundle):");
+    expect(text).toContain("No source: under wrangler dev");
+    expect(text).not.toMatch(/\.wrangler\/tmp|worker\.js/);
+    // The whole stack, not V8's default ten frames, and the request redacted.
+    expect(text.match(/\n {4}at /g)?.length).toBeGreaterThan(10);
+    expect(text).toContain("token: [redacted]");
+  });
+
   it("S-WS-2: /ws without a token closes 1008 for a real client", async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
     const [code, reason] = await new Promise<[number, string]>((done) =>
