@@ -64,6 +64,7 @@ export function renderPage(model: TracebackModel, title: string): string {
 <header>
 <h1>500 Internal Server Error</h1>
 ${model.request ? `<p>${escapeHtml(`${model.request.method} ${model.request.url}`)}</p>` : ""}
+${origin(model)}
 </header>
 <main>
 ${model.sections.map(errorSection).join("\n")}
@@ -73,6 +74,14 @@ ${model.request ? requestSection(model.request) : ""}
 </body>
 </html>
 `;
+}
+
+// Your frame first: where in the user's own code the error was raised.
+function origin(model: TracebackModel): string {
+  const frame = model.sections[0]?.frames.find((item) => item.kind === "app" && item.line);
+  if (!frame) return "";
+  const name = frame.functionName || "<anonymous>";
+  return `<p>Raised in <code>${escapeHtml(name)}</code> at <code>${escapeHtml(`${frame.file}:${frame.line}`)}</code></p>`;
 }
 
 function errorSection(error: SectionView): string {

@@ -59,6 +59,7 @@ describe("the debug page in Chromium", () => {
     page.on("console", (message) => {
       if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
     });
+    await page.setExtraHTTPHeaders({ authorization: "Bearer demo-secret", "x-request-id": "r-42" });
     const response = await page.goto(new URL("/debug/crash?token=s3cret&page=2", server.url).href, {
       timeout: 10_000,
     });
@@ -78,6 +79,7 @@ describe("the debug page in Chromium", () => {
         hiddenFrameShown: groups[0]?.querySelector("li.frame")?.checkVisibility(),
         headerColour: getComputedStyle(document.querySelector("header") as Element).backgroundColor,
         requestText: document.querySelector("section.request")?.textContent ?? "",
+        origin: document.querySelector("header")?.textContent ?? "",
         scripts: document.scripts.length,
       };
     });
@@ -95,6 +97,8 @@ describe("the debug page in Chromium", () => {
     expect(violations).toEqual([]);
     expect(dom.requestText).toContain("[redacted]");
     expect(dom.requestText).not.toContain("s3cret");
+    expect(dom.requestText).not.toContain("demo-secret");
+    expect(dom.origin).toContain("Raised in Route.crash [as endpoint] at examples/demo/app.ts:54");
     expect(dom.scripts).toBe(0);
 
     const png = await page.screenshot({ fullPage: true });
