@@ -7,8 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { SOURCE_READER, type SourceReader } from "../../src/debug/source-reader.ts";
-import { renderTracebackText } from "../../src/debug/traceback.ts";
-import { App, Route } from "../../src/index.ts";
+import { renderTracebackText, tracebackResponse } from "../../src/debug/traceback.ts";
 import type { ServeOptions, ServerHandle } from "../../src/server/execution-context.ts";
 import type { Fetchable } from "../../src/types.ts";
 import type { RuntimeName, SuiteApi } from "./api.ts";
@@ -118,19 +117,20 @@ export function debugSourceSuite({ describe, it }: SuiteApi, target: DebugSource
       assert.match(text, /No source: under wrangler dev/);
     });
 
-    it("S-DBG-6: the runtime's adapter lends the page its files: a served debug app shows the .ts line", async () => {
+    it("S-DBG-6: the runtime's adapter lends the page its files: a served traceback shows the .ts line", async () => {
       const { checkOrder } = (await import(COMPILED.href)) as { checkOrder: CheckOrder };
-      const app = new App({
-        routes: [
-          new Route(
-            "/orders/{id:int}",
-            () => new Response(String(checkOrder({ id: 7, total: -1 }))),
-          ),
-        ],
-        debug: true,
-        onError: () => {},
-      });
-      const server = await target.serve(app, { port: 0 });
+      // A bare fetch handler, not a debug App: building one turns stack capture on for the
+      // whole process, and Bun runs every test file in one.
+      const handler = {
+        fetch(request: Request, _env: unknown, executionCtx: unknown): Response {
+          try {
+            return new Response(String(checkOrder({ id: 7, total: -1 })));
+          } catch (error) {
+            return tracebackResponse(request, error, { executionCtx });
+          }
+        },
+      };
+      const server = await target.serve(handler, { port: 0 });
       try {
         const response = await fetch(new URL("/orders/7", server.url), {
           headers: { accept: "*/*" },
