@@ -48,9 +48,23 @@ function decodePath(pathname: string): string {
   }
 }
 
-/** Whose code a file is; `path` as `toPath` returns it, or undefined for no file at all. */
-export function classifyFile(path: string | undefined): FrameKind {
-  if (path === undefined) return "runtime";
+/** What the runtime names its own code with: `node:fs`, Deno's `ext:`, `native`, `<anonymous>`. */
+const RUNTIME_FILE =
+  /^(node:|ext:|bun:|internal[:/]|native\b|<anonymous>$|\[native code\]$|cloudflare:)/;
+
+/**
+ * Whose code a frame's `file` is. A name that is no path and no runtime's own
+ * (a deployed Worker's `index.js`, code named by `//# sourceURL=`) counts as
+ * the user's: better shown than folded away.
+ */
+export function classifyFrame(file: string, path = toPath(file)): FrameKind {
+  if (path !== undefined) return classifyFile(path);
+  if (/^https?:\/\//.test(file)) return "dependency"; // a remote module (Deno, a browser)
+  return file === "" || RUNTIME_FILE.test(file) ? "runtime" : "app";
+}
+
+/** Whose code the file at absolute `path` is. */
+export function classifyFile(path: string): FrameKind {
   if (isBundle(path)) return "bundle";
   if (path.includes("/node_modules/edgelette/")) return "edgelette";
   if (path.includes("/node_modules/")) return "dependency";

@@ -4,6 +4,7 @@
 
 import {
   classifyFile,
+  classifyFrame,
   directoryOf,
   displayPath,
   type FrameKind,
@@ -11,7 +12,12 @@ import {
   resolvePath,
   toPath,
 } from "./frames.ts";
-import { findSourceMapUrl, originalPosition, parseSourceMap } from "./source-map.ts";
+import {
+  findSourceMapUrl,
+  originalPosition,
+  parseSourceMap,
+  type SourceMapJson,
+} from "./source-map.ts";
 import type { SourceReader } from "./source-reader.ts";
 import type { StackLine } from "./stack.ts";
 
@@ -54,6 +60,7 @@ export const NO_READER_NOTE =
 export class FrameViewer {
   readonly #reader: SourceReader | undefined;
   readonly #texts = new Map<string, string | undefined>();
+  readonly #maps = new Map<string, SourceMapJson | undefined>();
   /** What the page should say about missing sources. */
   readonly notes = new Set<string>();
 
@@ -62,13 +69,13 @@ export class FrameViewer {
   }
 
   view(frame: StackLine): FrameView {
-    if (typeof frame === "string")
+    if (typeof frame === "string") {
       return { functionName: "", kind: "runtime", file: frame, raw: true };
+    }
     const path = toPath(frame.file);
-    const remote = path === undefined && /^https?:\/\//.test(frame.file);
     const view: FrameView = {
       functionName: frame.functionName,
-      kind: remote ? "dependency" : classifyFile(path),
+      kind: classifyFrame(frame.file, path),
       file: path === undefined ? frame.file : displayPath(path, this.#reader),
       line: frame.line,
       column: frame.column,
@@ -76,13 +83,17 @@ export class FrameViewer {
     if (path === undefined || frame.line === undefined) return view;
     if (isBundle(path)) {
       this.notes.add(BUNDLE_NOTE);
-      return { ...view, file: "(wrangler bundle)" };
+      return { ...view, file: "<wrangler bundle>" };
     }
     if (!this.#reader) {
       if (view.kind === "app") this.notes.add(NO_READER_NOTE);
       return view;
     }
-    return this.#withSource(view, path, frame.line, frame.column ?? 1);
+    try {
+      return this.#withSource(view, path, frame.line, frame.column ?? 1);
+    } catch {
+      return view; // a file or map we could not make sense of: the frame, without source
+    }
   }
 
   // 1. Read the file the stack names. 2. If it points to a source map that maps
@@ -101,8 +112,7 @@ export class FrameViewer {
   #mapped(path: string, text: string, line: number, column: number) {
     const url = findSourceMapUrl(text);
     if (url === undefined) return undefined;
-    const { json, mapPath } = this.#mapText(url, path);
-    const map = json === undefined ? undefined : parseSourceMap(json);
+    const { map, mapPath } = this.#map(url, path);
     const position = map && originalPosition(map, line, column);
     if (!map || !position) return undefined;
     const root = typeof map.sourceRoot === "string" ? map.sourceRoot : "";
@@ -121,11 +131,17 @@ export class FrameViewer {
     };
   }
 
-  #mapText(url: string, path: string): { json: string | undefined; mapPath: string } {
+  // Parsed once per page: a bundle's map can be megabytes, and many frames point into it.
+  #map(url: string, path: string): { map: SourceMapJson | undefined; mapPath: string } {
     const inline = /^data:application\/json[^,]*;base64,(.*)$/.exec(url);
-    if (inline) return { json: decodeBase64(inline[1] ?? ""), mapPath: path };
-    const mapPath = resolvePath(directoryOf(path), decodeURIComponent(url.split(/[?#]/)[0] ?? ""));
-    return { json: this.#read(mapPath), mapPath };
+    const mapPath = inline
+      ? path
+      : resolvePath(directoryOf(path), decodeURIComponent(url.split(/[?#]/)[0] ?? ""));
+    if (!this.#maps.has(mapPath)) {
+      const json = inline ? decodeBase64(inline[1] ?? "") : this.#read(mapPath);
+      this.#maps.set(mapPath, json === undefined ? undefined : parseSourceMap(json));
+    }
+    return { map: this.#maps.get(mapPath), mapPath };
   }
 
   #read(path: string): string | undefined {

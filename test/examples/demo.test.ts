@@ -119,7 +119,7 @@ describe("npm start: the demo in workerd (wrangler dev)", () => {
     const response = await fetch(`${base}/debug/crash?token=demo`, { headers: { accept: "*/*" } });
     const text = await response.text();
     expect(text).toMatch(/^Error: the demo crashed on purpose\n {4}at Route\.crash/);
-    expect(text).toContain("(wrangler bundle):");
+    expect(text).toContain("(<wrangler bundle>:");
     expect(text).toContain("No source: under wrangler dev");
     expect(text).not.toMatch(/\.wrangler\/tmp|worker\.js/);
     // The whole stack, not V8's default ten frames, and the request redacted.

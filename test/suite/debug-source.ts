@@ -93,6 +93,8 @@ export function debugSourceSuite({ describe, it }: SuiteApi, target: DebugSource
         `    at parse (${root}/node_modules/some-lib/index.js:1:1)`,
         "    at Server.emit (node:events:524:28)",
         "    at op (ext:deno_http/00_serve.ts:1:1)",
+        "    at processTicksAndRejections (native:7:39)",
+        "    at Object.fetch (index.js:12:3)",
       ].join("\n");
       const text = renderTracebackText(error, request(), ctx);
       assert.match(text, /\n {4}at handler \(examples\/demo\/app\.ts:54:9\)\n/);
@@ -112,7 +114,7 @@ export function debugSourceSuite({ describe, it }: SuiteApi, target: DebugSource
       error.stack =
         "Error: in the bundle\n    at Route.crash (file:///home/me/app/.wrangler/tmp/dev-RXB0O3/worker.js:2849:9)";
       const text = renderTracebackText(error, request(), ctx);
-      assert.match(text, /at Route\.crash \(\(wrangler bundle\):2849:9\) \[bundle\]/);
+      assert.match(text, /at Route\.crash \(<wrangler bundle>:2849:9\) \[bundle\]/);
       assert.doesNotMatch(text, /\.wrangler\/tmp|worker\.js/);
       assert.match(text, /No source: under wrangler dev/);
     });
