@@ -46,12 +46,13 @@ export interface FrameView {
 const CONTEXT_LINES = 3;
 const MAX_LINE_LENGTH = 300;
 
-/** Says, once per page, why frames show no source; "" when every file was readable. */
+/** What the page says, once, when frames point into the bundle `wrangler dev` runs. */
 export const BUNDLE_NOTE =
   "No source: under wrangler dev the worker runs the one file wrangler bundled, and workerd " +
   "gives it no way to read that bundle's source map, so these positions (lines of the bundle) " +
   "cannot be mapped here. The same stack, mapped to your files, is printed in the terminal " +
   "running wrangler dev.";
+/** What it says when the user's frames have no source because no adapter lent a reader. */
 export const NO_READER_NOTE =
   "No source: this runtime gave the debug page no way to read files. The Node, Deno and Bun " +
   "adapters' serve() do.";
