@@ -4,6 +4,7 @@
 
 import { escapeHtml } from "../html.ts";
 import { prefersHtml } from "../negotiate.ts";
+import type { Context } from "../types.ts";
 import { describeError, type ErrorSummary, type StackLine } from "./stack.ts";
 
 const PAGE_STYLE = `
@@ -18,7 +19,7 @@ pre, code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.
 .file, .raw, .note { color: #57606a; }`;
 
 /** Send the traceback as HTML or plain text, whichever the client prefers (S-DBG-2). */
-export function tracebackResponse(request: Request, error: unknown): Response {
+export function tracebackResponse(request: Request, error: unknown, _ctx?: Context): Response {
   const html = prefersHtml(request.headers.get("accept"));
   const body = html ? renderTracebackHtml(error) : renderTracebackText(error);
   const headers = {
