@@ -3,6 +3,7 @@
 // model, rendered as HTML (./page.ts) or as compact text for curl.
 
 import { prefersHtml } from "../negotiate.ts";
+import type { Context } from "../types.ts";
 import { PAGE_CSP, renderPage } from "./page.ts";
 import { describeRequest, type RequestView } from "./request-info.ts";
 import { type FrameView, FrameViewer } from "./source-context.ts";
@@ -45,7 +46,7 @@ export function keepWholeStacks(): void {
  * (S-DBG-2). `ctx` is the request's context: its route, params and request id
  * are shown, and the adapter's source reader on `ctx.executionCtx` is used.
  */
-export function tracebackResponse(request: Request, error: unknown, ctx?: unknown): Response {
+export function tracebackResponse(request: Request, error: unknown, ctx?: Context): Response {
   const html = prefersHtml(request.headers.get("accept"));
   const body = html
     ? renderTracebackHtml(error, request, ctx)

@@ -98,6 +98,7 @@ describe("the debug page in Chromium", () => {
     expect(dom.requestText).toContain("[redacted]");
     expect(dom.requestText).not.toContain("s3cret");
     expect(dom.requestText).not.toContain("demo-secret");
+    expect(dom.requestText).toContain("Route/debug/crash");
     expect(dom.origin).toContain("Raised in Route.crash [as endpoint] at examples/demo/app.ts:54");
     expect(dom.scripts).toBe(0);
 

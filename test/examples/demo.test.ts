@@ -70,8 +70,8 @@ describe("the demo app, in memory", () => {
     await expect(ws.receiveText()).rejects.toMatchObject({ code: 4403 });
   });
 
-  it("S-WS-5: an upgrade to an HTTP-only path is the JSON 404 denial", async () => {
-    const denial = await client.websocketConnect("/users/1").catch((error: unknown) => error);
+  it("S-WS-5: an upgrade to a path no route serves is the JSON 404 denial", async () => {
+    const denial = await client.websocketConnect("/nowhere").catch((error: unknown) => error);
     expect(denial).toBeInstanceOf(WebSocketDenialResponse);
     expect((denial as WebSocketDenialResponse).response.status).toBe(404);
   });

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -44,6 +44,29 @@ describe("the packed package", () => {
   it("passes publint", () => {
     const output = run(bin("publint"), ["--strict"]);
     expect(output).not.toMatch(/error|warning/i);
+  });
+
+  it("publishes types that hold the public API only (internals stripped)", () => {
+    // The modules that declare the public classes (the context's own module is internal).
+    const publicModules =
+      /^(src\/(app|exceptions|responses|middleware\/(errors|exceptions)|routing\/(route|router)|websocket\/session|testing\/.*)|adapters\/.*)\.d\.ts$/;
+    const types = readdirSync(join(root, "dist"), { recursive: true, encoding: "utf8" })
+      .filter((file) => publicModules.test(file))
+      .map((file) => readFileSync(join(root, "dist", file), "utf8"))
+      .join("\n");
+    // Members the layers share with each other, never meant for users.
+    for (const internal of [
+      "exceptionTable",
+      "backgroundFailed",
+      "report(error",
+      "finish(request",
+      "compiled:",
+      "readonly accepted:",
+      "table?: HandlerTable",
+    ]) {
+      expect(types, internal).not.toContain(internal);
+    }
+    expect(types).toContain("addExceptionHandler(key: HandlerKey");
   });
 
   it("ships only dist/ and no test or example files", () => {

@@ -6,6 +6,7 @@
  * page its file reading. Runs on Node, Deno and Bun.
  */
 import assert from "node:assert/strict";
+import { RequestContext } from "../../src/context.ts";
 import { SOURCE_READER, type SourceReader } from "../../src/debug/source-reader.ts";
 import { renderTracebackText, tracebackResponse } from "../../src/debug/traceback.ts";
 import type { ServeOptions, ServerHandle } from "../../src/server/execution-context.ts";
@@ -128,7 +129,7 @@ export function debugSourceSuite({ describe, it }: SuiteApi, target: DebugSource
           try {
             return new Response(String(checkOrder({ id: 7, total: -1 })));
           } catch (error) {
-            return tracebackResponse(request, error, { executionCtx });
+            return tracebackResponse(request, error, new RequestContext(request, {}, executionCtx));
           }
         },
       };

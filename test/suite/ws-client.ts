@@ -235,7 +235,10 @@ export function browserTarget(baseUrl: URL | string): AppTarget {
     get: (path) => fetch(new URL(path, base)),
     connect: (path, options) => fromWebSocketLike(new WebSocket(wsUrl(path), options?.protocols)),
     requestUpgrade: async (path) =>
-      readDenial(await fetch(new URL(path, base), { headers: UPGRADE_HEADERS })),
+      readDenial(
+        // A WebSocket client does not follow a redirect: it fails the handshake.
+        await fetch(new URL(path, base), { headers: UPGRADE_HEADERS, redirect: "manual" }),
+      ),
   };
 }
 

@@ -18,7 +18,7 @@ type PairEnd = WebSocketLike & { accept(): void };
 export function upgradeRequest(url: string, protocols: readonly string[] = []): Request {
   const headers = new Headers({ upgrade: "websocket" });
   if (protocols.length > 0) headers.set("sec-websocket-protocol", protocols.join(", "));
-  return new Request(url, { headers });
+  return new Request(url, { headers, redirect: "manual" });
 }
 
 function pairEndOf(response: Response): PairEnd | null {

@@ -64,8 +64,39 @@ function requireAuth(): Middleware {
   };
 }
 
+/**
+ * How many frames sit between the frame of `endpoint` and the next frame in
+ * this file (its caller), whatever the engine prints: JSC names some
+ * functions `<anonymous>`, so the caller is found by its file.
+ */
+function framesUnder(stack: string, endpoint: string): number {
+  const frames = stack.split("\n").filter((line) => /^\s*at /.test(line));
+  const from = frames.findIndex((line) => line.includes(endpoint));
+  const to = frames.findIndex((line, index) => index > from && line.includes("layers.ts"));
+  assert.ok(from >= 0 && to > from, `both frames in:\n${stack}`);
+  return to - from - 1;
+}
+
 export function layersSuite({ describe, it }: SuiteApi): void {
   describe("layers", () => {
+    // V8 records up to ten frames in every Error, at about 0.2 µs each: the
+    // frames edgelette puts under an endpoint are a budget, pinned here.
+    it("S-EXC-6: an endpoint runs at most two framework frames deep in an app without middleware", () => {
+      let stack = "";
+      function endpointWhereAmI() {
+        stack = String(new Error("where am I").stack);
+        return new PlainTextResponse("ok");
+      }
+      const app = new App({ routes: [new Route("/", endpointWhereAmI)] });
+      function callerOfTheApp() {
+        const answer = app.fetch(new Request("http://test/"));
+        return answer; // not a tail call: JSC drops the frame of one
+      }
+      callerOfTheApp();
+      const frames = framesUnder(stack, "endpointWhereAmI");
+      assert.ok(frames <= 2, `${frames} framework frames under the endpoint:\n${stack}`);
+    });
+
     it("S-LAY-1: the first middleware listed is outermost, around the exception layer", async () => {
       const trace: string[] = [];
       const app = new App({
