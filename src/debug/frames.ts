@@ -10,14 +10,18 @@ export type FrameKind = "app" | "edgelette" | "dependency" | "runtime" | "bundle
 /** Where edgelette's own modules live: `src/` and `adapters/` beside this file's parent. */
 const EDGELETTE_DIRS = edgeletteDirs();
 
+// Only where this module is still its own file (src/debug/frames.ts, or .js in
+// dist/): bundled into a user's build, `import.meta.url` is their bundle, and
+// its parent directories are theirs.
 function edgeletteDirs(): string[] {
   try {
+    if (!/\/debug\/frames\.[jt]s$/.test(new URL(import.meta.url).pathname)) return [];
     return ["../", "../../adapters/"]
       .map((relative) => new URL(relative, import.meta.url))
       .filter((url) => url.protocol === "file:")
       .map((url) => decodePath(url.pathname));
   } catch {
-    return []; // a bundle or an isolate without file URLs: `import.meta.url` says nothing useful
+    return []; // an isolate without `import.meta.url`
   }
 }
 
