@@ -98,14 +98,17 @@ ${frameList(error.frames)}
 function frameList(frames: FrameView[]): string {
   if (frames.length === 0) return `<p class="note">No stack trace.</p>`;
   const items: string[] = [];
-  for (let start = 0; start < frames.length; ) {
-    let end = start + 1;
-    const collapsed = isCollapsed(frames[start] as FrameView);
-    while (end < frames.length && collapsed && isCollapsed(frames[end] as FrameView)) end++;
-    const run = frames.slice(start, end);
-    items.push(collapsed ? frameGroup(run) : frameItem(run[0] as FrameView, true));
-    start = end;
+  let folded: FrameView[] = [];
+  for (const frame of frames) {
+    if (isCollapsed(frame)) {
+      folded.push(frame);
+      continue;
+    }
+    if (folded.length > 0) items.push(frameGroup(folded));
+    folded = [];
+    items.push(frameItem(frame, true));
   }
+  if (folded.length > 0) items.push(frameGroup(folded));
   return `<ol class="frames">\n${items.join("\n")}\n</ol>`;
 }
 
