@@ -130,7 +130,8 @@ function visit(walk: Traceback, seen: Set<unknown>, value: unknown, relation: st
   const summary = { ...summarize(value), relation };
   walk.chain.push(summary);
   const inner = readErrors(value);
-  inner.forEach((item, index) => {
+  if (inner.length > MAX_CAUSES) walk.note ||= `Only the first ${MAX_CAUSES} causes are shown.`;
+  inner.slice(0, MAX_CAUSES).forEach((item, index) => {
     visit(walk, seen, item, `Error ${index + 1} of ${inner.length} in ${summary.className}`);
   });
   const cause = readCause(value);
@@ -138,14 +139,12 @@ function visit(walk: Traceback, seen: Set<unknown>, value: unknown, relation: st
 }
 
 // `AggregateError.errors` (or any error's own array of that name), copied
-// defensively: a Proxy or a getter may throw, a huge array is cut.
+// defensively: a Proxy or a getter may throw.
 function readErrors(value: unknown): unknown[] {
   if (typeof value !== "object" || value === null) return [];
   const errors = read(value, "errors");
   try {
-    return Array.isArray(errors) && read(value, "stack") !== undefined
-      ? Array.from(errors.slice(0, MAX_CAUSES))
-      : [];
+    return Array.isArray(errors) && read(value, "stack") !== undefined ? Array.from(errors) : [];
   } catch {
     return [];
   }

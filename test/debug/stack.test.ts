@@ -63,6 +63,17 @@ describe("whole stacks, causes and aggregated errors", () => {
     expect(html.indexOf("all failed")).toBeLessThan(html.indexOf("the cause"));
   });
 
+  it("S-DBG-3: an AggregateError of 30 errors shows 10 of them and says so", () => {
+    const errors = Array.from({ length: 30 }, (_, index) => new Error(`failure ${index}`));
+    const { chain, note } = describeError(new AggregateError(errors, "many"));
+    expect(chain.map((section) => section.relation).slice(1, 3)).toEqual([
+      "Error 1 of 30 in AggregateError",
+      "Error 2 of 30 in AggregateError",
+    ]);
+    expect(chain).toHaveLength(11);
+    expect(note).toMatch(/first 10 causes/);
+  });
+
   it("S-DBG-3: an anonymous async frame (`at async file:line:col`) names its file, not `async file`", () => {
     expect(parseStack("Error: x\n    at async file:///app/a.js:1:2", "Error: x")).toEqual([
       { functionName: "", file: "file:///app/a.js", line: 1, column: 2 },
