@@ -1,5 +1,7 @@
 import { createBareApp } from "./bare.ts";
 import { createEdgeletteApp } from "./edgelette.ts";
+import { createElysiaApp } from "./elysia.ts";
+import { createH3App } from "./h3.ts";
 import { createHonoApp } from "./hono.ts";
 
 /** What the runners call: every app is a fetch handler. */
@@ -8,8 +10,11 @@ export interface FetchApp {
 }
 
 /** `bare2` is a second copy of `bare`, the noise control: bare2/bare should be 1. */
-export const APP_NAMES = ["bare", "hono", "edgelette", "bare2"] as const;
+export const APP_NAMES = ["bare", "hono", "elysia", "h3", "edgelette", "bare2"] as const;
 export type AppName = (typeof APP_NAMES)[number];
+
+/** The frameworks edgelette is compared with. */
+export const PEERS = ["hono", "elysia", "h3"] as const;
 
 export function isAppName(name: unknown): name is AppName {
   return APP_NAMES.includes(name as AppName);
@@ -17,7 +22,16 @@ export function isAppName(name: unknown): name is AppName {
 
 /** A fresh app; WebSocket support is the servers' business (see bench/servers). */
 export function createApp(name: AppName): FetchApp {
-  if (name === "hono") return createHonoApp();
-  if (name === "edgelette") return createEdgeletteApp();
-  return createBareApp();
+  switch (name) {
+    case "hono":
+      return createHonoApp();
+    case "elysia":
+      return createElysiaApp();
+    case "h3":
+      return createH3App();
+    case "edgelette":
+      return createEdgeletteApp();
+    default:
+      return createBareApp();
+  }
 }

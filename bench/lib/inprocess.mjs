@@ -4,7 +4,7 @@
  */
 import { runScript } from "./processes.mjs";
 
-const MEMORY_APPS = ["bare", "hono", "edgelette"];
+const MEMORY_APPS = ["bare", "hono", "elysia", "h3", "edgelette"];
 
 /** Checks (smoke) or times every app × scenario on `runtime`; never throws. */
 export async function inProcess(runtime, options) {

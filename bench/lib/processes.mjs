@@ -24,6 +24,7 @@ export const RUNTIMES = {
     script: (name, { gc } = {}) => [
       "run",
       "--allow-net=127.0.0.1",
+      "--allow-env", // Elysia reads NODE_ENV and more at import
       ...(gc ? ["--v8-flags=--expose-gc"] : []),
       `${ROOT}bench/${name}.ts`,
     ],
