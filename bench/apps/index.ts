@@ -1,20 +1,15 @@
+import type { FetchApp } from "../timing.ts";
 import { createBareApp } from "./bare.ts";
 import { createEdgeletteApp } from "./edgelette.ts";
 import { createElysiaApp } from "./elysia.ts";
 import { createH3App } from "./h3.ts";
 import { createHonoApp } from "./hono.ts";
 
-/** What the runners call: every app is a fetch handler. */
-export interface FetchApp {
-  fetch(request: Request): Response | Promise<Response>;
-}
+export type { FetchApp };
 
 /** `bare2` is a second copy of `bare`, the noise control: bare2/bare should be 1. */
 export const APP_NAMES = ["bare", "hono", "elysia", "h3", "edgelette", "bare2"] as const;
 export type AppName = (typeof APP_NAMES)[number];
-
-/** The frameworks edgelette is compared with. */
-export const PEERS = ["hono", "elysia", "h3"] as const;
 
 export function isAppName(name: unknown): name is AppName {
   return APP_NAMES.includes(name as AppName);
