@@ -6,12 +6,13 @@ import { isClientDisconnect, isHTTPException } from "../exceptions.ts";
 import type { HandlerKey, HandlerTable } from "../handler-table.ts";
 import type { Answer, Layer } from "../layer.ts";
 import { consoleReporter, type ErrorReporter, reportOnce } from "../reporting.ts";
-import { isBuffered, PlainTextResponse, takeBackground } from "../responses.ts";
+import { isBuffered, takeBackground } from "../responses.ts";
 import type { AnyExceptionHandler, ExceptionHandler, WebSocketExceptionHandler } from "../types.ts";
 import { createHandlerTable } from "./default-handlers.ts";
 import { below, type Outcome } from "./exceptions.ts";
 import { handle } from "./handle.ts";
 import type { Wrappable } from "./to-layer.ts";
+import { callUnhandledHandler, notAResponse, serverErrorResponse } from "./unhandled.ts";
 import { isWatched, watchBody } from "./watch-body.ts";
 
 export interface ServerErrorMiddlewareOptions {
@@ -23,15 +24,6 @@ export interface ServerErrorMiddlewareOptions {
   onError?: ErrorReporter;
   /** @internal An app shares one table between its two layers. */
   table?: HandlerTable;
-}
-
-/** The safe 500: the only one edgelette builds (S-RES-4). */
-function serverErrorResponse(): Response {
-  return new PlainTextResponse("Internal Server Error", { status: 500 });
-}
-
-function notAResponse(value: unknown, who: string): TypeError {
-  return new TypeError(`${who} returned ${typeof value}, not a Response`);
 }
 
 /**
@@ -136,6 +128,11 @@ export class ServerErrorMiddleware implements ServerErrorSink {
     return answer.then((response) => this.#send(response, request, ctx));
   }
 
+  #callUnhandledHandler(error: unknown, request: Request, ctx: RequestContext): Answer {
+    const report = (handlerError: unknown) => this.report(handlerError, request, ctx);
+    return callUnhandledHandler(this.#table, error, request, ctx, report);
+  }
+
   #traceback(error: unknown, request: Request, ctx: RequestContext): Response {
     try {
       return tracebackResponse(request, error, ctx);
@@ -143,31 +140,6 @@ export class ServerErrorMiddleware implements ServerErrorSink {
       this.report(pageError, request, ctx);
       return serverErrorResponse();
     }
-  }
-
-  /** The 500 handler's response; the safe 500 (after reporting why) when there is none or it fails. */
-  #callUnhandledHandler(error: unknown, request: Request, ctx: RequestContext): Answer {
-    const handler = this.#table.forUnhandled();
-    if (!handler) return serverErrorResponse();
-    let answer: unknown;
-    try {
-      answer = handler(request, error, ctx);
-    } catch (handlerError) {
-      return this.#handlerFailed(handlerError, request, ctx);
-    }
-    if (answer instanceof Response) return answer;
-    return Promise.resolve(answer).then(
-      (response: unknown) =>
-        response instanceof Response
-          ? response
-          : this.#handlerFailed(notAResponse(response, "the 500 handler"), request, ctx),
-      (handlerError) => this.#handlerFailed(handlerError, request, ctx),
-    );
-  }
-
-  #handlerFailed(handlerError: unknown, request: Request, ctx: RequestContext): Response {
-    this.report(handlerError, request, ctx);
-    return serverErrorResponse();
   }
 
   /**

@@ -1,12 +1,14 @@
 /**
- * A streamed body the 500 layer watches: an error raised midway is reported,
- * and the client sees a broken body, never a clean end (S-REP-2).
+ * Streamed bodies a 500 layer watches: an error raised midway is reported,
+ * and the client sees a broken body, never a clean end (S-REP-2). Kept by
+ * stream, not by response: a framework in between (Hono's `c.res`) may copy
+ * the response around the same body.
  */
-class WatchedResponse extends Response {}
+const watched = new WeakSet<ReadableStream>();
 
 /** True when a 500 layer already watches this body: one layer inside another must not report twice. */
 export function isWatched(response: Response): boolean {
-  return response instanceof WatchedResponse;
+  return response.body !== null && watched.has(response.body);
 }
 
 /**
@@ -18,7 +20,7 @@ export function isWatched(response: Response): boolean {
 export function watchBody(response: Response, onFailure: (error: unknown) => void): Response {
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   let cancelled = false;
-  const watched = new ReadableStream<Uint8Array>({
+  const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         const { done, value } = await reader.read();
@@ -36,7 +38,8 @@ export function watchBody(response: Response, onFailure: (error: unknown) => voi
       return reader.cancel(reason).catch(() => {});
     },
   });
-  return new WatchedResponse(watched, response);
+  watched.add(body);
+  return new Response(body, response);
 }
 
 function asError(error: unknown): Error {

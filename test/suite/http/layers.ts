@@ -265,6 +265,65 @@ export function layersSuite({ describe, it }: SuiteApi): void {
       assert.equal(spy.errors.length, 1);
     });
 
+    it("S-LAY-5: outerMiddleware that forgets to return is a reported safe 500, not undefined", async () => {
+      const spy = reportSpy();
+      const forgetful: Middleware = (next) => async (request, ctx) => {
+        await next(request, ctx); // no `return`
+        return undefined as unknown as Response;
+      };
+      const app = new App({
+        routes: [new Route("/", hello)],
+        outerMiddleware: [forgetful],
+        onError: spy.onError,
+      });
+      const response = await app.fetch(new Request("http://test/"));
+      assert.ok(response instanceof Response);
+      assert.equal(response.status, 500);
+      assert.equal(spy.errors.length, 1);
+      assert.match(String((spy.errors[0] as Error).message), /not a Response/);
+    });
+
+    it("S-LAY-6: a thrown Proxy whose traps throw is a 500, reported once as itself", async () => {
+      const spy = reportSpy();
+      const trap = () => {
+        throw new Error("trap");
+      };
+      const hostile = new Proxy(
+        {},
+        {
+          get: trap,
+          getPrototypeOf: trap,
+          has: trap,
+          ownKeys: trap,
+          getOwnPropertyDescriptor: trap,
+        },
+      );
+      const app = new App({
+        routes: [
+          new Route("/", () => {
+            throw hostile;
+          }),
+        ],
+        middleware: [observing([])],
+        onError: spy.onError,
+      });
+      const bare = new App({
+        routes: [
+          new Route("/", () => {
+            throw hostile;
+          }),
+        ],
+        onError: spy.onError,
+      });
+      for (const each of [app, bare]) {
+        const response = await each.fetch(new Request("http://test/"));
+        assert.equal(response.status, 500);
+        assert.equal(await response.text(), "Internal Server Error");
+      }
+      assert.equal(spy.errors.length, 2);
+      assert.ok(spy.errors.every((error) => error === hostile));
+    });
+
     for (const [label, value] of THROWN_VALUES) {
       it(`S-LAY-6: throwing ${label} is an unhandled error: 500, reported, Error handler called`, async () => {
         const spy = reportSpy();
