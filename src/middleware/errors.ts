@@ -13,7 +13,7 @@ import { below, type Outcome } from "./exceptions.ts";
 import { handle } from "./handle.ts";
 import type { Wrappable } from "./to-layer.ts";
 import { callUnhandledHandler, notAResponse, serverErrorResponse } from "./unhandled.ts";
-import { isWatched, watchBody } from "./watch-body.ts";
+import { bodyFinished, isWatched, watchBody } from "./watch-body.ts";
 
 export interface ServerErrorMiddlewareOptions {
   /** Answers unhandled errors (the same as registering key `Error`). */
@@ -150,14 +150,18 @@ export class ServerErrorMiddleware implements ServerErrorSink {
     if (!(response instanceof Response)) {
       return this.#unhandled(notAResponse(response, "the handler"), request, ctx);
     }
-    const tasks = takeBackground(response);
-    if (tasks) ctx.waitUntil(runBackground(tasks));
-    if (isBuffered(response) || isWatched(response)) return response;
-    try {
-      return watchBody(response, (error) => this.report(error, request, ctx));
-    } catch (error) {
-      // A body already read or locked cannot be sent: a bug, answered as one.
-      return this.#unhandled(error, request, ctx);
+    let sent = response;
+    if (!isBuffered(response) && !isWatched(response)) {
+      try {
+        sent = watchBody(response, (error) => this.report(error, request, ctx));
+      } catch (error) {
+        // A body already read or locked cannot be sent: a bug, answered as one.
+        return this.#unhandled(error, request, ctx);
+      }
     }
+    // Background work starts once the response is handed over: for a stream, once it ended.
+    const tasks = takeBackground(response);
+    if (tasks) ctx.waitUntil(runBackground(tasks, bodyFinished(sent)));
+    return sent;
   }
 }
