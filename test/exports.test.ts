@@ -26,9 +26,11 @@ describe("S-RT-2: export names", () => {
         "WebSocketRoute",
         "WebSocketSession",
         "buildStack",
+        "observeRequest",
         "problemDetailsHandlers",
         "problemResponse",
         "readJson",
+        "requestId",
         "status",
       ]
     `);
@@ -43,6 +45,14 @@ describe("S-RT-2: export names", () => {
         "WebSocketDenialResponse",
         "WebSocketDisconnect",
         "WebSocketException",
+      ]
+    `);
+  });
+
+  it("edgelette/otel", async () => {
+    expect(Object.keys(await import("../src/otel/index.ts")).sort()).toMatchInlineSnapshot(`
+      [
+        "tracing",
       ]
     `);
   });
@@ -80,7 +90,7 @@ describe("S-RT-2: export names", () => {
     `);
   });
 
-  it("the exports map covers the root, testing and every adapter, each with types", () => {
+  it("the exports map covers the root, testing, otel and every adapter, each with types", () => {
     const entries = Object.entries(packageJson.exports).filter(([key]) => key !== "./package.json");
     expect(entries.map(([key]) => key)).toEqual([
       ".",
@@ -90,6 +100,7 @@ describe("S-RT-2: export names", () => {
       "./bun",
       "./node",
       "./hono",
+      "./otel",
     ]);
     for (const [, target] of entries) {
       expect(Object.keys(target as object)).toEqual(["types", "default"]);
