@@ -1,12 +1,13 @@
 // A span per request, from the provider the runtime registered (the Node SDK,
 // Deno's built-in OpenTelemetry, @microlabs/otel-cf-workers, or none). With
-// no provider the API hands out a non-recording span, and the request goes
+// no provider, or a span that is not recorded (sampled out), the request goes
 // straight on: no attributes, no observer, no context switch.
 
 import {
   type Attributes,
   context,
   type Context as OtelContext,
+  ProxyTracerProvider,
   propagation,
   type Span,
   SpanKind,
@@ -40,6 +41,15 @@ const KNOWN_METHODS = new Set([
   "TRACE",
 ]);
 
+// What the API hands out while no provider is registered: its no-op provider.
+const NO_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/** True when a provider is registered (by this copy of the API or another). Cheap: no span made. */
+function providerRegistered(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NO_PROVIDER;
+}
+
 const headerGetter: TextMapGetter<Headers> = {
   keys: (headers) => [...headers.keys()],
   get: (headers, key) => headers.get(key) ?? undefined,
@@ -55,7 +65,11 @@ const headerGetter: TextMapGetter<Headers> = {
  */
 export function tracing(options: TracingOptions = {}): Middleware {
   const tracer = options.tracer ?? trace.getTracer("edgelette");
+  // Without a provider the request goes straight on. A provider may come
+  // later (otel-cf-workers registers on the first request): checked each time.
+  const enabled = options.tracer ? () => true : providerRegistered;
   return (next) => (request, ctx) => {
+    if (!enabled()) return next(request, ctx);
     const parent = parentOf(request);
     const method = request.method; // a getter into the runtime on Deno: read it once
     const name = KNOWN_METHODS.has(method) ? method : "HTTP";

@@ -1,0 +1,92 @@
+/**
+ * `node bench/otel.mjs`: what `tracing()` from edgelette/otel costs per
+ * request, in process on Node, Deno and Bun (bench/otel-inprocess.ts), with
+ * no provider registered and with a recording SDK tracer, against the same
+ * app without it. Prints a markdown table and writes it into
+ * docs/BENCHMARKS.md between its markers (`npm run bench` keeps that section).
+ *
+ *   --runtimes=node,deno,bun   --scenarios=S1,S3,S5   --rounds=N (9)   --sample-ms=N (150)   --no-write
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { buildForNode } from "./lib/build.mjs";
+import { ROOT, runScript } from "./lib/processes.mjs";
+import { replaceSection, TRACING_SECTION } from "./lib/sections.mjs";
+import { median, pairedRatio } from "./lib/stats.mjs";
+
+function parseArgs(args) {
+  const options = { runtimes: ["node", "deno", "bun"], scenarios: ["S1", "S3", "S5"] };
+  Object.assign(options, { rounds: 9, sampleMs: 150, write: true });
+  for (const arg of args) {
+    const [flag, value] = arg.split(/=(.*)/s);
+    if (flag === "--runtimes") options.runtimes = value.split(",");
+    else if (flag === "--scenarios") options.scenarios = value.split(",");
+    else if (flag === "--rounds") options.rounds = Number(value);
+    else if (flag === "--sample-ms") options.sampleMs = Number(value);
+    else if (flag === "--no-write") options.write = false;
+    else throw new Error(`unknown option ${arg}`);
+  }
+  if (!(options.rounds >= 3)) throw new Error("--rounds must be at least 3");
+  return options;
+}
+
+const fixed = (value) => value.toFixed(2);
+const cell = (ratio) => `${fixed(ratio.median)} (${fixed(ratio.min)}–${fixed(ratio.max)})`;
+
+/** One row: each app over plain, the noise control, and the added nanoseconds (median). */
+function row(runtime, id, costs) {
+  const ns = (app) => median(costs[app]);
+  const added = (app) => Math.round(ns(app) - ns("plain"));
+  return [
+    runtime,
+    id,
+    Math.round(ns("plain")),
+    cell(pairedRatio(costs, "plain2", "plain")),
+    `${cell(pairedRatio(costs, "passthrough", "plain"))}, +${added("passthrough")}`,
+    `${cell(pairedRatio(costs, "noop", "plain"))}, +${added("noop")}`,
+    `${cell(pairedRatio(costs, "sdk", "plain"))}, +${added("sdk")}`,
+  ];
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  if (options.runtimes.includes("node")) await buildForNode();
+  const config = { rounds: options.rounds, sampleMs: options.sampleMs, warmupMs: 200 };
+  config.scenarios = options.scenarios;
+  const rows = [];
+  for (const runtime of options.runtimes) {
+    process.stderr.write(`${runtime} … `);
+    const result = await runScript(runtime, "otel-inprocess", config, { timeoutMs: 900_000 });
+    process.stderr.write("done\n");
+    if (result.failures.length > 0) throw new Error(`${runtime}: ${result.failures.join("; ")}`);
+    for (const [id, costs] of Object.entries(result.samples)) rows.push(row(runtime, id, costs));
+  }
+  const table = [
+    "| runtime | scenario | plain, ns | noise: plain2/plain | pass-through outer middleware | `tracing()`, no provider | `tracing()`, SDK tracer |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+    ...rows.map((cells) => `| ${cells.join(" | ")} |`),
+  ].join("\n");
+  const command = `node bench/otel.mjs --runtimes=${options.runtimes.join(",")} --scenarios=${options.scenarios.join(",")} --rounds=${options.rounds} --sample-ms=${options.sampleMs}`;
+  const section = render(table, command);
+  console.log(section);
+  if (!options.write) return;
+  const path = `${ROOT}docs/BENCHMARKS.md`;
+  writeFileSync(path, replaceSection(readFileSync(path, "utf8"), TRACING_SECTION, section));
+}
+
+function render(table, command) {
+  return `## Tracing: \`tracing()\` from edgelette/otel, in process
+
+\`${command}\` (${new Date().toISOString().slice(0, 10)}). The bench's edgelette app
+(\`bench/apps/edgelette.ts\`) as **plain**, and with one outer middleware: a **pass-through**
+\`(next) => next\` (what any outer layer costs: a second 500 layer around it), **\`tracing()\`
+with no provider** registered (what an app pays for shipping it to a runtime without
+OpenTelemetry), and **\`tracing()\` on a recording SDK tracer** (\`BasicTracerProvider\` with no
+span processor: spans are made, named, given their attributes and ended, then dropped; an
+exporter adds its own cost on top). Each cell: cost over plain as in the tables above (median
+ratio, lowest–highest round), then the median nanoseconds added per request.
+
+${table}
+`;
+}
+
+await main();
