@@ -61,7 +61,7 @@ async function main() {
     for (const [id, costs] of Object.entries(result.samples)) rows.push(row(runtime, id, costs));
   }
   const table = [
-    "| runtime | scenario | plain, ns | noise: plain2/plain | pass-through outer middleware | `tracing()`, no provider | `tracing()`, SDK tracer |",
+    "| runtime | scenario | plain, CPU ns | noise: plain2/plain | pass-through outer middleware | `tracing()`, no provider | `tracing()`, SDK tracer |",
     "| --- | --- | --- | --- | --- | --- | --- |",
     ...rows.map((cells) => `| ${cells.join(" | ")} |`),
   ].join("\n");
@@ -82,8 +82,10 @@ function render(table, command) {
 with no provider** registered (what an app pays for shipping it to a runtime without
 OpenTelemetry), and **\`tracing()\` on a recording SDK tracer** (\`BasicTracerProvider\` with no
 span processor: spans are made, named, given their attributes and ended, then dropped; an
-exporter adds its own cost on top). Each cell: cost over plain as in the tables above (median
-ratio, lowest–highest round), then the median nanoseconds added per request.
+exporter adds its own cost on top). The clock is the process's CPU time (\`process.cpuUsage()\`),
+not wall time, so other work on a shared machine does not count. Each cell: cost over plain as
+in the tables above (median ratio, lowest–highest round), then the median CPU nanoseconds added
+per request.
 
 ${table}
 `;

@@ -27,7 +27,8 @@ export interface TracingOptions {
   tracer?: Tracer;
 }
 
-// Semantic conventions: a method outside this list is reported as `_OTHER`.
+// The methods the semantic conventions call known (RFC 9110's and PATCH);
+// any other is reported as `_OTHER`, so a scanner's methods cannot flood a backend.
 const KNOWN_METHODS = new Set([
   "CONNECT",
   "DELETE",
@@ -37,7 +38,6 @@ const KNOWN_METHODS = new Set([
   "PATCH",
   "POST",
   "PUT",
-  "QUERY",
   "TRACE",
 ]);
 

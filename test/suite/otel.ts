@@ -147,6 +147,17 @@ export function otelSuite({ describe, it }: SuiteApi, options: SuiteOptions): vo
         assert.deepEqual(spy.errors, []);
       }));
 
+    it("S-OBS-1: a method outside the conventions' list is _OTHER, and the span is named HTTP", () =>
+      withProvider(async ({ ended }) => {
+        const { client } = tracedApp();
+        assert.equal((await client.request("PROPFIND", "/users/1")).status, 405);
+        const [span] = await ended(1);
+        assert.equal(span?.name, "HTTP");
+        assert.equal(span?.attributes["http.request.method"], "_OTHER");
+        assert.equal(span?.attributes["http.request.method_original"], "PROPFIND");
+        assert.equal(span?.status.code, SpanStatusCode.UNSET);
+      }));
+
     it("S-OBS-1: a handled 403 is not a span error", () =>
       withProvider(async ({ ended }) => {
         const { client } = tracedApp();
