@@ -1,10 +1,16 @@
 /**
  * The runtime side of the tracing bench (bench/otel.mjs), one file for Node,
- * Deno and Bun: the bench's edgelette app without outer middleware (twice:
- * the second is the noise control), with a pass-through outer middleware
- * (what any outer layer costs), with `tracing()` and no provider registered
- * (the API's no-op), and with `tracing()` on a real SDK tracer that records
- * every span and exports none (no span processor). Prints one JSON line.
+ * Deno and Bun. Prints one JSON line with two measurements:
+ *
+ * - `layer`: the middleware alone, called in a loop around a `next` that
+ *   answers a ready `Response` at once, each call with a fresh context:
+ *   `direct` (no middleware; `direct2` again, the noise control), a
+ *   `passthrough` middleware, `tracing()` with no
+ *   provider registered (`noop`: the API's no-op), and `tracing()` on a real
+ *   SDK tracer that records every span and exports none (`sdk`).
+ * - `app`: the bench's edgelette app (bench/apps/edgelette.ts) as `plain`
+ *   (twice: `plain2` is the noise control) and with each middleware as its
+ *   one outer middleware, where an outer layer also brings a second 500 layer.
  *
  * It counts the process's CPU time (`process.cpuUsage()`), not wall time: on
  * a machine shared with other work, time spent waiting for a core is not the
@@ -15,23 +21,23 @@
 import process from "node:process";
 import { trace } from "@opentelemetry/api";
 import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
+import { RequestContext } from "../src/context.ts";
 import { tracing } from "../src/otel/index.ts";
-import type { Middleware } from "../src/types.ts";
+import type { Handler, Middleware } from "../src/types.ts";
 import { createEdgeletteApp } from "./apps/edgelette.ts";
 import { HTTP_SCENARIOS, type Probe, toRequest } from "./scenarios.ts";
 import { checkAll, type FetchApp, type TimingConfig, yieldToEventLoop } from "./timing.ts";
 
-const passThrough: Middleware = (next) => next;
+const passThrough: Middleware = (next) => (request, ctx) => next(request, ctx);
 const CHUNK = 1024;
 
-/** CPU nanoseconds per request over at least `ms` milliseconds of CPU time. */
-async function sampleCpu(app: FetchApp, probe: Probe, ms: number): Promise<number> {
+/** CPU nanoseconds per call of `run` over at least `ms` milliseconds of CPU time. */
+async function sampleCpu(run: () => Promise<unknown>, ms: number): Promise<number> {
   let micros = 0;
   let count = 0;
   while (micros < ms * 1000) {
-    const requests = Array.from({ length: CHUNK }, () => toRequest(probe));
     const start = process.cpuUsage();
-    for (const request of requests) await (await app.fetch(request)).text();
+    for (let index = 0; index < CHUNK; index++) await run();
     const used = process.cpuUsage(start);
     micros += used.user + used.system;
     count += CHUNK;
@@ -45,43 +51,81 @@ function rotate<T>(list: readonly T[], by: number): T[] {
   return [...list.slice(shift), ...list.slice(0, shift)];
 }
 
-/** As timing.ts's `timeAll` (apps interleaved, order rotated per round), on CPU time. */
-async function timeAllCpu(apps: ReadonlyMap<string, FetchApp>, config: TimingConfig) {
+/** Every variant once per round, interleaved, the order rotated from round to round. */
+async function rounds(variants: Map<string, () => Promise<unknown>>, config: TimingConfig) {
   const { rounds = 9, sampleMs = 150, warmupMs = 200 } = config;
-  const timed = HTTP_SCENARIOS.filter((each) => config.scenarios?.includes(each.id) ?? true);
-  const samples: Record<string, Record<string, number[]>> = {};
-  for (const { id, timed: probe } of timed) {
-    const perApp: Record<string, number[]> = {};
-    samples[id] = perApp;
-    for (const [name, app] of apps) {
-      perApp[name] = [];
-      await sampleCpu(app, probe as Probe, warmupMs);
-    }
-    for (let round = 0; round < rounds; round++) {
-      for (const name of rotate([...apps.keys()], round)) {
-        const app = apps.get(name) as FetchApp;
-        perApp[name]?.push(await sampleCpu(app, probe as Probe, sampleMs));
-      }
+  const samples: Record<string, number[]> = {};
+  for (const [name, run] of variants) {
+    samples[name] = [];
+    await sampleCpu(run, warmupMs);
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (const name of rotate([...variants.keys()], round)) {
+      const run = variants.get(name) as () => Promise<unknown>;
+      samples[name]?.push(await sampleCpu(run, sampleMs));
     }
   }
   return samples;
 }
 
-async function main(config: TimingConfig) {
-  // Nothing is registered globally: `tracing()` sees the API's no-op provider.
+function middlewares(): Map<string, Middleware> {
+  // Nothing is registered globally: `tracing()` without a tracer sees the API's no-op provider.
   const sdkTracer = new BasicTracerProvider().getTracer("bench");
-  const apps = new Map<string, FetchApp>([
+  return new Map([
+    ["passthrough", passThrough],
+    ["noop", tracing()],
+    ["sdk", tracing({ tracer: sdkTracer })],
+  ]);
+}
+
+/** The middleware alone: what it adds to one call of the layer below. */
+function layerVariants(): Map<string, () => Promise<unknown>> {
+  const request = new Request("http://bench.test/users/42");
+  const response = new Response("ok");
+  const next: Handler = async () => response;
+  const variants = new Map<string, () => Promise<unknown>>();
+  variants.set("direct", () => next(request, new RequestContext(request)));
+  variants.set("direct2", () => next(request, new RequestContext(request)));
+  for (const [name, middleware] of middlewares()) {
+    const handler = middleware(next);
+    variants.set(name, () => handler(request, new RequestContext(request)));
+  }
+  return variants;
+}
+
+function apps(): Map<string, FetchApp> {
+  const built = new Map<string, FetchApp>([
     ["plain", createEdgeletteApp()],
     ["plain2", createEdgeletteApp()],
-    ["passthrough", createEdgeletteApp(undefined, [passThrough])],
-    ["noop", createEdgeletteApp(undefined, [tracing()])],
-    ["sdk", createEdgeletteApp(undefined, [tracing({ tracer: sdkTracer })])],
   ]);
-  const checks = await checkAll(apps);
+  for (const [name, middleware] of middlewares()) {
+    built.set(name, createEdgeletteApp(undefined, [middleware]));
+  }
+  return built;
+}
+
+async function appSamples(built: Map<string, FetchApp>, config: TimingConfig) {
+  const samples: Record<string, Record<string, number[]>> = {};
+  for (const { id, timed } of HTTP_SCENARIOS) {
+    if (config.scenarios && !config.scenarios.includes(id)) continue;
+    const probe = timed as Probe;
+    const variants = new Map<string, () => Promise<unknown>>();
+    for (const [name, app] of built) {
+      variants.set(name, async () => (await app.fetch(toRequest(probe))).text());
+    }
+    samples[id] = await rounds(variants, config);
+  }
+  return samples;
+}
+
+async function main(config: TimingConfig) {
+  const built = apps();
+  const checks = await checkAll(built);
   if (checks.failures.length > 0) return checks;
   const registered = trace.getTracerProvider().getTracer("probe").startSpan("probe").isRecording();
   if (registered) return { ...checks, failures: ["a tracer provider is registered globally"] };
-  return { ...checks, samples: await timeAllCpu(apps, config) };
+  const layer = await rounds(layerVariants(), config);
+  return { ...checks, layer, app: await appSamples(built, config) };
 }
 
 const config = JSON.parse(process.argv.at(-1) ?? "{}") as TimingConfig;

@@ -32,62 +32,112 @@ function parseArgs(args) {
 const fixed = (value) => value.toFixed(2);
 const cell = (ratio) => `${fixed(ratio.median)} (${fixed(ratio.min)}–${fixed(ratio.max)})`;
 
-/** One row: each app over plain, the noise control, and the added nanoseconds (median). */
-function row(runtime, id, costs) {
-  const ns = (app) => median(costs[app]);
-  const added = (app) => Math.round(ns(app) - ns("plain"));
+/** The median over rounds of `costs[a] - costs[b]`, each taken within its round, in ns. */
+function pairedDifference(costs, a, b) {
+  return Math.round(median(costs[a].map((cost, round) => cost - costs[b][round])));
+}
+
+/** The middleware alone: the direct call's cost, then what each middleware adds to it. */
+function layerRow(runtime, costs) {
+  const added = (app) => `+${pairedDifference(costs, app, "direct")}`;
+  return [
+    runtime,
+    Math.round(median(costs.direct)),
+    added("passthrough"),
+    added("noop"),
+    added("sdk"),
+  ];
+}
+
+/** The whole app: each variant over plain, with the noise control and the ns added. */
+function appRow(runtime, id, costs) {
+  const over = (app) =>
+    `${cell(pairedRatio(costs, app, "plain"))}, +${pairedDifference(costs, app, "plain")}`;
   return [
     runtime,
     id,
-    Math.round(ns("plain")),
+    Math.round(median(costs.plain)),
     cell(pairedRatio(costs, "plain2", "plain")),
-    `${cell(pairedRatio(costs, "passthrough", "plain"))}, +${added("passthrough")}`,
-    `${cell(pairedRatio(costs, "noop", "plain"))}, +${added("noop")}`,
-    `${cell(pairedRatio(costs, "sdk", "plain"))}, +${added("sdk")}`,
+    over("passthrough"),
+    over("noop"),
+    over("sdk"),
   ];
 }
+
+const table = (head, rows) =>
+  [
+    `| ${head.join(" | ")} |`,
+    `| ${head.map(() => "---").join(" | ")} |`,
+    ...rows.map((cells) => `| ${cells.join(" | ")} |`),
+  ].join("\n");
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   if (options.runtimes.includes("node")) await buildForNode();
   const config = { rounds: options.rounds, sampleMs: options.sampleMs, warmupMs: 200 };
   config.scenarios = options.scenarios;
-  const rows = [];
+  const layerRows = [];
+  const appRows = [];
   for (const runtime of options.runtimes) {
     process.stderr.write(`${runtime} … `);
     const result = await runScript(runtime, "otel-inprocess", config, { timeoutMs: 900_000 });
     process.stderr.write("done\n");
     if (result.failures.length > 0) throw new Error(`${runtime}: ${result.failures.join("; ")}`);
-    for (const [id, costs] of Object.entries(result.samples)) rows.push(row(runtime, id, costs));
+    layerRows.push(layerRow(runtime, result.layer));
+    for (const [id, costs] of Object.entries(result.app)) appRows.push(appRow(runtime, id, costs));
   }
-  const table = [
-    "| runtime | scenario | plain, CPU ns | noise: plain2/plain | pass-through outer middleware | `tracing()`, no provider | `tracing()`, SDK tracer |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
-    ...rows.map((cells) => `| ${cells.join(" | ")} |`),
-  ].join("\n");
+  const layer = table(
+    [
+      "runtime",
+      "direct call, CPU ns",
+      "pass-through",
+      "`tracing()`, no provider",
+      "`tracing()`, SDK tracer",
+    ],
+    layerRows,
+  );
+  const app = table(
+    [
+      "runtime",
+      "scenario",
+      "plain, CPU ns",
+      "noise: plain2/plain",
+      "pass-through outer middleware",
+      "`tracing()`, no provider",
+      "`tracing()`, SDK tracer",
+    ],
+    appRows,
+  );
   const command = `node bench/otel.mjs --runtimes=${options.runtimes.join(",")} --scenarios=${options.scenarios.join(",")} --rounds=${options.rounds} --sample-ms=${options.sampleMs}`;
-  const section = render(table, command);
+  const section = render(layer, app, command);
   console.log(section);
   if (!options.write) return;
   const path = `${ROOT}docs/BENCHMARKS.md`;
   writeFileSync(path, replaceSection(readFileSync(path, "utf8"), TRACING_SECTION, section));
 }
 
-function render(table, command) {
+function render(layer, app, command) {
   return `## Tracing: \`tracing()\` from edgelette/otel, in process
 
-\`${command}\` (${new Date().toISOString().slice(0, 10)}). The bench's edgelette app
-(\`bench/apps/edgelette.ts\`) as **plain**, and with one outer middleware: a **pass-through**
-\`(next) => next\` (what any outer layer costs: a second 500 layer around it), **\`tracing()\`
-with no provider** registered (what an app pays for shipping it to a runtime without
-OpenTelemetry), and **\`tracing()\` on a recording SDK tracer** (\`BasicTracerProvider\` with no
-span processor: spans are made, named, given their attributes and ended, then dropped; an
-exporter adds its own cost on top). The clock is the process's CPU time (\`process.cpuUsage()\`),
-not wall time, so other work on a shared machine does not count. Each cell: cost over plain as
-in the tables above (median ratio, lowest–highest round), then the median CPU nanoseconds added
-per request.
+\`${command}\` (${new Date().toISOString().slice(0, 10)}). The clock is the process's CPU time
+(\`process.cpuUsage()\`), not wall time, so other work on a shared machine does not count.
+Variants: a **pass-through** middleware \`(next) => (request, ctx) => next(request, ctx)\`; **\`tracing()\` with no provider**
+registered (what an app pays for shipping it to a runtime without OpenTelemetry); **\`tracing()\`
+on a recording SDK tracer** (\`BasicTracerProvider\` with no span processor: spans are made,
+named, given their attributes and ended, then dropped; an exporter adds its own cost on top).
 
-${table}
+**The middleware alone**: called in a loop around a \`next\` that answers a ready \`Response\`,
+each call with a fresh context. The direct call's CPU nanoseconds, then the median nanoseconds
+each middleware adds to it (paired within rounds).
+
+${layer}
+
+**In the app**: the bench's edgelette app (\`bench/apps/edgelette.ts\`) as **plain**, and with
+each as its one outer middleware (an outer layer also brings a second 500 layer around it, the
+pass-through column's cost). Each cell: cost over plain as in the tables above (median ratio,
+lowest–highest round), then the median CPU nanoseconds added per request.
+
+${app}
 `;
 }
 
