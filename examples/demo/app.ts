@@ -5,6 +5,7 @@
 import {
   App,
   HTTPException,
+  InvalidWebSocketMessage,
   JSONResponse,
   type Middleware,
   Mount,
@@ -78,7 +79,7 @@ async function echo(ws: WebSocketSession): Promise<void> {
     try {
       message = await ws.receiveJson();
     } catch (error) {
-      if (!(error instanceof SyntaxError)) throw error;
+      if (!(error instanceof InvalidWebSocketMessage)) throw error;
       ws.sendJson({ error: "messages must be JSON" });
       continue;
     }
