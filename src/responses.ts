@@ -37,18 +37,37 @@ const PLAIN_TEXT = new Headers({ "content-type": "text/plain; charset=utf-8" });
 const HTML = new Headers({ "content-type": "text/html; charset=utf-8" });
 const JSON_TYPE: HeadersInit = { "content-type": "application/json" };
 
+// Fetch's null body statuses a response can have: no body, so no content type (S-RES-2).
+const BODILESS = new Set([204, 205, 304]);
+
+function isBodiless(init: ResponseInit | undefined): boolean {
+  return init?.status !== undefined && BODILESS.has(init.status);
+}
+
 function withContentType(
   init: EdgeletteResponseInit | undefined,
   contentType: string,
   shared: HeadersInit,
 ): ResponseInit {
   if (init === undefined) return { headers: shared };
+  if (isBodiless(init))
+    return { status: init.status, statusText: init.statusText, headers: init.headers };
   if (init.headers === undefined) {
     return { status: init.status, statusText: init.statusText, headers: shared };
   }
   const headers = new Headers(init.headers);
   if (!headers.has("content-type")) headers.set("content-type", contentType);
   return { status: init.status, statusText: init.statusText, headers };
+}
+
+/**
+ * A 204, 205 or 304 carries no body: an empty one is dropped, so these
+ * responses can carry background work too; any other is the caller's bug.
+ */
+function bodyFor(body: BodyInit | null, init: ResponseInit): BodyInit | null {
+  if (!isBodiless(init)) return body;
+  if (body === null || body === "") return null;
+  throw new RangeError(`a ${init.status} response has no body: pass "" (or null for JSON)`);
 }
 
 /**
@@ -61,7 +80,7 @@ class BufferedResponse extends Response {
     init: ResponseInit,
     background: EdgeletteResponseInit["background"],
   ) {
-    super(body, init);
+    super(bodyFor(body, init), init);
     if (background !== undefined) {
       backgroundTasks.set(this, typeof background === "function" ? [background] : [...background]);
     }
@@ -88,11 +107,9 @@ export class HTMLResponse extends BufferedResponse {
  */
 export class JSONResponse extends BufferedResponse {
   constructor(body: unknown, init?: EdgeletteResponseInit) {
-    super(
-      JSON.stringify(body ?? null),
-      withContentType(init, "application/json", JSON_TYPE),
-      init?.background,
-    );
+    // No value on a 204/205/304 means no body (Starlette's `JSONResponse(None, 204)`).
+    const text = body == null && isBodiless(init) ? null : JSON.stringify(body ?? null);
+    super(text, withContentType(init, "application/json", JSON_TYPE), init?.background);
   }
 }
 
