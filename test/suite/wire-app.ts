@@ -1,5 +1,6 @@
 import { App } from "../../src/app.ts";
 import { HTTPException } from "../../src/exceptions.ts";
+import { readJson } from "../../src/request-body.ts";
 import { JSONResponse, PlainTextResponse } from "../../src/responses.ts";
 import { Route } from "../../src/routing/route.ts";
 import type { Context } from "../../src/types.ts";
@@ -49,6 +50,15 @@ function breakingBody(): Response {
   return new Response(body, { headers: { "content-type": "text/plain; charset=utf-8" } });
 }
 
+/** Reads the body, then rejects it: the 422 handler reads it again (S-BAD-1). */
+const validate = async (request: Request) => {
+  await readJson(request);
+  throw new HTTPException(422, "invalid");
+};
+
+const bodyAgain = async (request: Request) =>
+  new JSONResponse({ text: await request.text(), json: await request.json() }, { status: 422 });
+
 const notFound = (request: Request) =>
   new JSONResponse({ error: "not found", path: new URL(request.url).pathname }, { status: 404 });
 
@@ -71,10 +81,12 @@ export function createWireApp(): App {
       new Route("/items", items, { methods: ["GET", "POST"] }),
       new Route("/background-fails", failingBackground),
       new Route("/stream-breaks", breakingBody),
+      new Route("/validate", validate, { methods: ["POST"] }),
       new Route("/__reports", () => new JSONResponse(reports)),
     ],
     exceptionHandlers: [
       [404, notFound],
+      [422, bodyAgain],
       [Error, serverError],
     ],
     onError: record,

@@ -98,6 +98,14 @@ export function wireSuite({ describe, it }: SuiteApi, target: WireTarget): void 
       assert.equal(await reportsOf("wire string"), before + 1);
     });
 
+    it("S-BAD-1: a body readJson read (declared Content-Length) is read again by the 422 handler", async () => {
+      const body = JSON.stringify({ name: "wire" });
+      const headers = { "content-type": "application/json" };
+      const response = await get("/validate", { method: "POST", body, headers });
+      assert.equal(response.status, 422);
+      assert.deepEqual(await response.json(), { text: body, json: { name: "wire" } });
+    });
+
     it("S-ROU-3: a wrong method is a 405 with the Allow header", async () => {
       const response = await get("/items", { method: "DELETE" });
       assert.equal(response.status, 405);
