@@ -84,7 +84,8 @@ class BunTransport implements WebSocketTransport {
   /** Completes the handshake with the app's answer; undefined tells Bun the request is upgraded. */
   upgrade(response: Response): Response | undefined {
     const headers = handshakeHeaders(response, this.accepted as AcceptOptions);
-    if (upgradeWithout(this.server, this.request, { data: this, headers })) return undefined;
+    if (upgradeWithChosenSubprotocol(this.server, this.request, { data: this, headers }))
+      return undefined;
     this.closed(1006, "");
     return new Response("invalid WebSocket upgrade request", { status: 400 });
   }
@@ -127,7 +128,7 @@ function isValidHandshake(request: Request): boolean {
  * one; when the endpoint chose none, the 101 must carry none (S-WS-13). So
  * the offer is hidden from Bun for the call, and put back for the endpoint.
  */
-function upgradeWithout(
+function upgradeWithChosenSubprotocol(
   server: BunServer,
   request: Request,
   options: { data: BunTransport; headers: Headers },
