@@ -1,7 +1,7 @@
 import { SERVER_ERROR_OBSERVER } from "../context.ts";
 import type { Fetchable } from "../types.ts";
-import type { AcceptOptions } from "../websocket/transport.ts";
 import {
+  type AcceptOptions,
   handshakeHeaders,
   offeredSubprotocols,
   WEBSOCKET_UPGRADER,
