@@ -1,6 +1,8 @@
 // edgelette on Bun: `serve(app, { port })` over `Bun.serve`, WebSockets over
 // `server.upgrade`, settings from `Bun.env` through `config()`.
+import { readFileSync } from "node:fs";
 import { Config } from "../src/config.ts";
+import { createSourceReader } from "../src/debug/source-reader.ts";
 import { HTTPException } from "../src/exceptions.ts";
 import {
   createExecutionContext,
@@ -150,13 +152,15 @@ export async function serve(app: Fetchable, options: ServeOptions = {}): Promise
   const report = reporterFor(options);
   const work = new PendingWork(report);
   const sockets = new Set<BunTransport>();
+  // Bun's stacks already name the .ts line; the debug page only needs to read it.
+  const sources = createSourceReader(process.cwd(), (path) => readFileSync(path, "utf8"));
   const server = Bun.serve({
     hostname: options.hostname ?? "127.0.0.1",
     port: options.port ?? 8000,
     fetch(request, bunServer) {
       let transport: BunTransport | undefined;
       const upgrader = () => (transport ??= new BunTransport(request, bunServer, sockets));
-      const executionCtx = createExecutionContext(work, upgrader);
+      const executionCtx = createExecutionContext(work, upgrader, sources);
       let answer: Response | Promise<Response>;
       try {
         // The app is called in this frame (see `serverError` for why).

@@ -3,6 +3,7 @@
  * @example const server = await serve(app, { port: 8000 }); // import { serve } from "edgelette/deno"
  */
 import { Config } from "../src/config.ts";
+import { createSourceReader, type SourceReader } from "../src/debug/source-reader.ts";
 import { HTTPException } from "../src/exceptions.ts";
 import {
   createExecutionContext,
@@ -27,6 +28,8 @@ declare const Deno: {
   serve(options: DenoServeOptions, handler: (request: Request) => unknown): DenoHttpServer;
   upgradeWebSocket(request: Request, options: { protocol?: string }): DenoUpgrade;
   env: { get(key: string): string | undefined };
+  cwd(): string;
+  readTextFileSync(path: string): string;
 };
 
 /** Settings from the process environment (needs `--allow-env`). */
@@ -41,7 +44,12 @@ const QUIET = { onListen() {}, onError: () => new Response(null, { status: 500 }
 /** Serves `app` until `close()` (or `options.signal`); resolves once listening. */
 export async function serve(app: Fetchable, options: ServeOptions = {}): Promise<ServerHandle> {
   const report = reporterFor(options);
-  const state: ServerState = { work: new PendingWork(report), sockets: new Set(), report };
+  const state: ServerState = {
+    work: new PendingWork(report),
+    sockets: new Set(),
+    report,
+    sources: createSourceReader(workingDirectory(), (path) => Deno.readTextFileSync(path)),
+  };
   const server = Deno.serve(
     { ...QUIET, hostname: options.hostname ?? "127.0.0.1", port: options.port ?? 8000 },
     handlerFor(app, options.env, state),
@@ -63,15 +71,28 @@ interface ServerState {
   work: PendingWork;
   sockets: Set<DenoSocket>;
   report: (error: unknown) => void;
+  sources: SourceReader;
+}
+
+/** Deno stacks already name the .ts line; the debug page reads it (needs --allow-read). */
+function workingDirectory(): string {
+  try {
+    return Deno.cwd();
+  } catch {
+    return ""; // no read permission: paths stay absolute, sources unread
+  }
 }
 
 /** Each request gets an execution context that tracks its background work and can upgrade. */
-function handlerFor(app: Fetchable, env: unknown, { work, sockets, report }: ServerState) {
+function handlerFor(app: Fetchable, env: unknown, { work, sockets, report, sources }: ServerState) {
   const upgrader = (request: Request) => new DenoSocket(request, sockets);
   return (request: Request): Response | Promise<Response> => {
     try {
       // The app is called in this frame (see `serverError` for why).
-      return orServerError(app.fetch(request, env, createExecutionContext(work, upgrader)), report);
+      return orServerError(
+        app.fetch(request, env, createExecutionContext(work, upgrader, sources)),
+        report,
+      );
     } catch (error) {
       return serverError(error, report);
     }

@@ -5,11 +5,13 @@
  * const server = await serve(app, { port: config().number("PORT", 8000) });
  */
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { Config } from "../src/config.ts";
+import { createSourceReader } from "../src/debug/source-reader.ts";
 import {
   createExecutionContext,
   orServerError,
@@ -60,6 +62,9 @@ class NodeServer {
   readonly #sockets = new Map<IncomingMessage, NodeSocket>();
   readonly #connections = new Set<Socket>();
   #closing: Promise<void> | undefined;
+  // The debug page follows a compiled file's `.map` itself, so this works with or
+  // without --enable-source-maps.
+  readonly #sources = createSourceReader(process.cwd(), (path) => readFileSync(path, "utf8"));
 
   constructor(app: Fetchable, options: ServeOptions) {
     this.#app = app;
@@ -138,7 +143,8 @@ class NodeServer {
   async #fetch(req: IncomingMessage, client: ClientWatch, transport?: NodeSocket) {
     const request = toRequest(req, client);
     if (!request) return new Response(null, { status: 400 });
-    const executionCtx = createExecutionContext(this.#work, transport && (() => transport));
+    const upgrader = transport && (() => transport);
+    const executionCtx = createExecutionContext(this.#work, upgrader, this.#sources);
     try {
       // The app is called in this frame (see `serverError` for why).
       return orServerError(this.#app.fetch(request, this.#options.env, executionCtx), this.#report);

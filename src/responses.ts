@@ -22,6 +22,13 @@ export function takeBackground(response: Response): readonly BackgroundTask[] | 
   return tasks;
 }
 
+/** `replacement`, which stands in for `response` (a HEAD served by GET), with its background tasks. */
+export function withBackgroundOf(response: Response, replacement: Response): Response {
+  const tasks = takeBackground(response);
+  if (tasks !== undefined) backgroundTasks.set(replacement, tasks);
+  return replacement;
+}
+
 /** True when the body is known to be complete (no user stream that could fail midway). */
 export function isBuffered(response: Response): boolean {
   return response instanceof BufferedResponse || response.body === null;

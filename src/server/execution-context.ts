@@ -1,3 +1,4 @@
+import { SOURCE_READER, type SourceReader } from "../debug/source-reader.ts";
 import { WEBSOCKET_UPGRADER, type WebSocketUpgrader } from "../websocket/transport.ts";
 
 /** What the Deno, Bun and Node adapters' `serve()` accept. */
@@ -108,10 +109,17 @@ export function orServerError(
 class ServerExecutionContext {
   readonly #work: PendingWork;
   readonly [WEBSOCKET_UPGRADER]: WebSocketUpgrader | undefined;
+  /** How the debug page reads source files on this runtime. */
+  readonly [SOURCE_READER]: SourceReader | undefined;
 
-  constructor(work: PendingWork, upgrader: WebSocketUpgrader | undefined) {
+  constructor(
+    work: PendingWork,
+    upgrader: WebSocketUpgrader | undefined,
+    sourceReader: SourceReader | undefined,
+  ) {
     this.#work = work;
     this[WEBSOCKET_UPGRADER] = upgrader;
+    this[SOURCE_READER] = sourceReader;
   }
 
   waitUntil(promise: Promise<unknown>): void {
@@ -121,6 +129,10 @@ class ServerExecutionContext {
   passThroughOnException(): void {}
 }
 
-export function createExecutionContext(work: PendingWork, upgrader?: WebSocketUpgrader) {
-  return new ServerExecutionContext(work, upgrader);
+export function createExecutionContext(
+  work: PendingWork,
+  upgrader?: WebSocketUpgrader,
+  sourceReader?: SourceReader,
+) {
+  return new ServerExecutionContext(work, upgrader, sourceReader);
 }

@@ -243,6 +243,27 @@ describe("exceptionLayers: responses", () => {
     expect(reported).toEqual([failure]);
   });
 
+  it("S-REP-2: mounted in an App (docs/hono.md), a body failing midway is reported once, not twice", async () => {
+    const { app: hono, layers, reported } = setup();
+    let pulls = 0;
+    const broken = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulls++ > 0) throw failure;
+        controller.enqueue(new TextEncoder().encode("first"));
+      },
+    });
+    hono.use(layers);
+    hono.get("/", (c) => c.body(broken));
+    const parentReports: unknown[] = [];
+    const parent = new App({
+      routes: [new Mount("/hono", forwardErrors(hono))],
+      onError: (error) => parentReports.push(error),
+    });
+    const response = await new TestClient(parent, { raiseServerExceptions: false }).get("/hono");
+    await expect(response.text()).rejects.toBeDefined();
+    expect([...reported, ...parentReports]).toEqual([failure]);
+  });
+
   it("S-BG-1: background tasks of an edgelette response from a Hono route run", async () => {
     const { app, layers, client } = setup();
     const ran: string[] = [];

@@ -214,12 +214,11 @@ export function webSocketSuite(
       });
     });
 
-    describe("S-WS-5: no WebSocket route is an HTTP 404 denial", () => {
-      it("S-WS-5: a path served only by an HTTP route is a 404 from the 404 handler, not a 405", async () => {
+    describe("S-WS-5: no WebSocket route is an HTTP answer, never a 101", () => {
+      it("S-WS-5 (amended): an upgrade to a path only an HTTP route serves gets that route's response", async () => {
         const denial = await target.requestUpgrade("/http-only");
-        assert.equal(denial.status, 404);
-        assert.equal(denial.headers.get("x-handler"), "404");
-        assert.equal(denial.body, "no route for /http-only");
+        assert.equal(denial.status, 200);
+        assert.equal(denial.body, "plain HTTP");
       });
 
       it("S-WS-5: an unknown path is a 404 from the 404 handler", async () => {
@@ -228,10 +227,10 @@ export function webSocketSuite(
         assert.equal(denial.body, "no route for /nowhere");
       });
 
-      it("S-WS-5: an upgrade is not redirected to the HTTP route with the other trailing slash", async () => {
+      it("S-WS-5 (amended): an upgrade to an HTTP route's other trailing-slash form is redirected as any request", async () => {
         const denial = await target.requestUpgrade("/http-only/");
-        assert.equal(denial.status, 404);
-        assert.equal(denial.body, "no route for /http-only/");
+        assert.equal(denial.status, 307);
+        assert.equal(denial.headers.get("location"), "/http-only");
       });
     });
 

@@ -253,9 +253,12 @@ export function browserTarget(baseUrl: URL | string, handshake: Handshake101): A
     baseUrl: base.href,
     get: (path) => fetch(new URL(path, base)),
     connect: (path, options) => fromWebSocketLike(new WebSocket(wsUrl(path), options?.protocols)),
-    requestUpgrade: async (path) =>
-      readDenial(await fetch(new URL(path, base), { headers: UPGRADE_HEADERS })),
     handshake: (path, headers) => handshake(base, path, headers),
+    requestUpgrade: async (path) =>
+      readDenial(
+        // A WebSocket client does not follow a redirect: it fails the handshake.
+        await fetch(new URL(path, base), { headers: UPGRADE_HEADERS, redirect: "manual" }),
+      ),
   };
 }
 

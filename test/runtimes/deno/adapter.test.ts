@@ -15,7 +15,12 @@ sanitizedTests((api) =>
     setEnv: (key, value) => (value === undefined ? env.delete(key) : env.set(key, value)),
     connect: (url, protocols) => fromWebSocketLike(new WebSocket(url, protocols)),
     requestUpgrade: async (url) =>
-      readDenial(await fetch(url.href.replace(/^ws/, "http"), { headers: UPGRADE_HEADERS })),
+      readDenial(
+        await fetch(url.href.replace(/^ws/, "http"), {
+          headers: UPGRADE_HEADERS,
+          redirect: "manual",
+        }),
+      ),
   }),
 );
 

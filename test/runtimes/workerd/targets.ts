@@ -22,7 +22,7 @@ export function upgradeRequest(
 ): Request {
   const headers = new Headers({ upgrade: "websocket", ...extra });
   if (protocols.length > 0) headers.set("sec-websocket-protocol", protocols.join(", "));
-  return new Request(url, { headers });
+  return new Request(url, { headers, redirect: "manual" });
 }
 
 function pairEndOf(response: Response): PairEnd | null {

@@ -80,6 +80,21 @@ export function backgroundSuite({ describe, it }: SuiteApi): void {
       assert.deepEqual(events, ["endpoint", "first", "second"]);
     });
 
+    it("S-BG-1, S-ROU-6: a HEAD served by a GET route keeps its background tasks", async () => {
+      const events: string[] = [];
+      const { app, spy, failure } = backgroundApp(events);
+      for (const path of ["/tasks", "/failing"]) {
+        const { pending, ctx } = executionContext();
+        const request = new Request(`http://testserver${path}`, { method: "HEAD" });
+        const response = await app.fetch(request, {}, ctx);
+        assert.equal(response.status, 200);
+        assert.equal(response.body, null);
+        await Promise.all(pending);
+      }
+      assert.deepEqual(events, ["endpoint", "first", "second", "before"]);
+      assert.deepEqual(spy.errors, [failure], "a failing task on HEAD is reported");
+    });
+
     it("S-BG-1: a single task is accepted as well as a list", async () => {
       const events: string[] = [];
       const response = await backgroundApp(events).client.get("/single");
