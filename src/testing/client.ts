@@ -1,4 +1,5 @@
 import { SERVER_ERROR_OBSERVER } from "../context.ts";
+import { serverErrorResponse } from "../middleware/unhandled.ts";
 import type { Fetchable } from "../types.ts";
 import {
   type AcceptOptions,
@@ -151,7 +152,7 @@ export class TestClient {
       return await this.#fetch(request, this.#env, executionCtx);
     } catch (error) {
       if (this.#raise) throw error;
-      return new Response("Internal Server Error", { status: 500 });
+      return serverErrorResponse();
     }
   }
 
