@@ -27,8 +27,9 @@ const crash = () => {
   throw new Error("crashed");
 };
 const denied = (ws: WebSocketSession) => {
-  if (ws.subprotocols.length === 0) throw new HTTPException(403, "members only");
-  ws.accept();
+  const [subprotocol] = ws.subprotocols;
+  if (subprotocol === undefined) throw new HTTPException(403, "members only");
+  ws.accept({ subprotocol });
   throw new Error("crashed after accept");
 };
 
