@@ -9,7 +9,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { buildForNode } from "./lib/build.mjs";
-import { ROOT, runScript } from "./lib/processes.mjs";
+import { NODE_BUILD, ROOT, runScript } from "./lib/processes.mjs";
 import { replaceSection, TRACING_SECTION } from "./lib/sections.mjs";
 import { median, pairedRatio } from "./lib/stats.mjs";
 
@@ -32,27 +32,23 @@ function parseArgs(args) {
 const fixed = (value) => value.toFixed(2);
 const cell = (ratio) => `${fixed(ratio.median)} (${fixed(ratio.min)}–${fixed(ratio.max)})`;
 
-/** The median over rounds of `costs[a] - costs[b]`, each taken within its round, in ns. */
+/** The median over rounds of `costs[a] - costs[b]`, each taken within its round, in ns, signed. */
 function pairedDifference(costs, a, b) {
-  return Math.round(median(costs[a].map((cost, round) => cost - costs[b][round])));
+  const ns = Math.round(median(costs[a].map((cost, round) => cost - costs[b][round])));
+  return ns < 0 ? `−${-ns}` : `+${ns}`;
 }
 
 /** The middleware alone: the direct call's cost, then what each middleware adds to it. */
 function layerRow(runtime, costs) {
-  const added = (app) => `+${pairedDifference(costs, app, "direct")}`;
-  return [
-    runtime,
-    Math.round(median(costs.direct)),
-    added("passthrough"),
-    added("noop"),
-    added("sdk"),
-  ];
+  const added = (app) => pairedDifference(costs, app, "direct");
+  const direct = Math.round(median(costs.direct));
+  return [runtime, direct, added("direct2"), added("passthrough"), added("noop"), added("sdk")];
 }
 
 /** The whole app: each variant over plain, with the noise control and the ns added. */
 function appRow(runtime, id, costs) {
   const over = (app) =>
-    `${cell(pairedRatio(costs, app, "plain"))}, +${pairedDifference(costs, app, "plain")}`;
+    `${cell(pairedRatio(costs, app, "plain"))}, ${pairedDifference(costs, app, "plain")}`;
   return [
     runtime,
     id,
@@ -78,11 +74,13 @@ async function main() {
   config.scenarios = options.scenarios;
   const layerRows = [];
   const appRows = [];
+  const results = {};
   for (const runtime of options.runtimes) {
     process.stderr.write(`${runtime} … `);
     const result = await runScript(runtime, "otel-inprocess", config, { timeoutMs: 900_000 });
     process.stderr.write("done\n");
     if (result.failures.length > 0) throw new Error(`${runtime}: ${result.failures.join("; ")}`);
+    results[runtime] = result;
     layerRows.push(layerRow(runtime, result.layer));
     for (const [id, costs] of Object.entries(result.app)) appRows.push(appRow(runtime, id, costs));
   }
@@ -90,6 +88,7 @@ async function main() {
     [
       "runtime",
       "direct call, CPU ns",
+      "noise: direct again",
       "pass-through",
       "`tracing()`, no provider",
       "`tracing()`, SDK tracer",
@@ -109,6 +108,7 @@ async function main() {
     appRows,
   );
   const command = `node bench/otel.mjs --runtimes=${options.runtimes.join(",")} --scenarios=${options.scenarios.join(",")} --rounds=${options.rounds} --sample-ms=${options.sampleMs}`;
+  writeFileSync(`${NODE_BUILD}otel-last-run.json`, JSON.stringify(results, null, 2));
   const section = render(layer, app, command);
   console.log(section);
   if (!options.write) return;
@@ -128,7 +128,8 @@ named, given their attributes and ended, then dropped; an exporter adds its own 
 
 **The middleware alone**: called in a loop around a \`next\` that answers a ready \`Response\`,
 each call with a fresh context. The direct call's CPU nanoseconds, then the median nanoseconds
-each middleware adds to it (paired within rounds).
+each variant adds to it (paired within rounds); "direct again" is the direct call measured a
+second time: what a difference must exceed to mean anything.
 
 ${layer}
 
