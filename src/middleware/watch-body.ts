@@ -33,29 +33,35 @@ export function watchBody(response: Response, onFailure: (error: unknown) => voi
   const finished = new Promise<void>((resolve) => {
     finish = resolve;
   });
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (cancelled) return;
-        if (!done) return controller.enqueue(value);
-        controller.close();
-      } catch (error) {
-        if (cancelled) return;
-        onFailure(error);
-        controller.error(asError(error));
-      }
-      finish();
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const { done, value } = await reader.read();
+          if (cancelled) return;
+          if (!done) return controller.enqueue(value);
+          controller.close();
+        } catch (error) {
+          if (cancelled) return;
+          onFailure(error);
+          controller.error(asError(error));
+        }
+        finish();
+      },
+      cancel(reason) {
+        cancelled = true;
+        finish();
+        return reader.cancel(reason).catch(() => {});
+      },
     },
-    cancel(reason) {
-      cancelled = true;
-      finish();
-      return reader.cancel(reason).catch(() => {});
-    },
-  });
+    PASS_THROUGH,
+  );
   watched.set(body, finished);
   return new Response(body, response);
 }
+
+// Pulled only when the runtime reads: a slow client's backpressure reaches the producer.
+const PASS_THROUGH = { highWaterMark: 0 };
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error("response body failed", { cause: error });
