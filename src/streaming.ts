@@ -82,7 +82,12 @@ class Pump<T> implements UnderlyingDefaultSource<Uint8Array> {
   }
 
   async #produce(): Promise<Uint8Array | undefined> {
-    if (this.#failure) throw this.#failure.error;
+    if (this.#failure) {
+      // The last words went to the runtime just now. Bun drops writes it has
+      // not flushed when a body errors, so they get one macrotask to leave.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      throw this.#failure.error;
+    }
     try {
       this.#step ??= Promise.resolve(this.#iterator.next());
       const step = this.#step;
