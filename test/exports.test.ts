@@ -15,6 +15,7 @@ describe("S-RT-2: export names", () => {
         "ExceptionMiddleware",
         "HTMLResponse",
         "HTTPException",
+        "InvalidWebSocketMessage",
         "JSONResponse",
         "Mount",
         "PlainTextResponse",

@@ -63,7 +63,7 @@ export class ServerErrorMiddleware implements ServerErrorSink {
   readonly fetch = (request: Request, env?: unknown, executionCtx?: unknown): Answer => {
     const ctx = new RequestContext(request, env, executionCtx, this);
     try {
-      return this.#deliver(this.#next(request, ctx), request, ctx);
+      return this.#settle(this.#next(request, ctx), request, ctx);
     } catch (error) {
       return this.#recover(error, request, ctx);
     }
@@ -73,7 +73,7 @@ export class ServerErrorMiddleware implements ServerErrorSink {
   readonly handle: Layer = (request, ctx) => {
     const context = asRequestContext(request, ctx, this);
     try {
-      return this.#deliver(this.#next(request, context), request, context);
+      return this.#settle(this.#next(request, context), request, context);
     } catch (error) {
       return this.#recover(error, request, context);
     }
@@ -91,7 +91,8 @@ export class ServerErrorMiddleware implements ServerErrorSink {
     await this.#callUnhandledHandler(error, request, ctx);
   }
 
-  #deliver(outcome: Outcome, request: Request, ctx: RequestContext): Answer {
+  /** The layer below answered (or missed, or promised): send it, or recover from its error. */
+  #settle(outcome: Outcome, request: Request, ctx: RequestContext): Answer {
     if (outcome instanceof Response) return this.#send(outcome, request, ctx);
     if (isHTTPException(outcome)) return this.#recover(outcome, request, ctx);
     return outcome.then(

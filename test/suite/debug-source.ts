@@ -89,7 +89,7 @@ export function debugSourceSuite({ describe, it }: SuiteApi, target: DebugSource
       const error = new Error("sorted");
       error.stack = [
         "Error: sorted",
-        `    at handler (${root}/examples/demo/app.ts:54:9)`,
+        `    at handler (${root}/examples/demo/app.ts:56:9)`,
         `    at App.fetch (file://${edgelette}:10:5)`,
         `    at parse (${root}/node_modules/some-lib/index.js:1:1)`,
         "    at Server.emit (node:events:524:28)",
