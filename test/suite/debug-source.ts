@@ -98,7 +98,7 @@ export function debugSourceSuite({ describe, it }: SuiteApi, target: DebugSource
         "    at Object.fetch (index.js:12:3)",
       ].join("\n");
       const text = renderTracebackText(error, request(), ctx);
-      assert.match(text, /\n {4}at handler \(examples\/demo\/app\.ts:54:9\)\n/);
+      assert.match(text, /\n {4}at handler \(examples\/demo\/app\.ts:56:9\)\n/);
       assert.match(text, /\n {4}at App\.fetch \(src\/app\.ts:10:5\) \[edgelette\]\n/);
       assert.match(
         text,
