@@ -30,9 +30,9 @@ export interface EventSourceInit extends EdgeletteResponseInit {
   onError?: (error: unknown) => ServerSentEvent | string | undefined;
 }
 
-// `no-cache` so nothing stores the stream; `no-transform` so nothing compresses
-// it in chunks (Deno's server skips compression for it); `x-accel-buffering: no`
-// turns off nginx's response buffering, which would hold events back.
+// `no-cache` so nothing stores the stream; `no-transform` so no proxy compresses
+// or rewrites it (a compressor holds events back until its block fills);
+// `x-accel-buffering: no` turns off nginx's response buffering, for the same reason.
 const SSE_HEADERS: Record<string, string> = {
   "content-type": "text/event-stream; charset=utf-8",
   "cache-control": "no-cache, no-transform",

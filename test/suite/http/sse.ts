@@ -172,6 +172,32 @@ export function sseSuite({ describe, it }: SuiteApi): void {
       assert.equal((await events.next()).done, true);
     });
 
+    it("S-STR-1: a heartbeat before the first event sends the status and headers while the producer waits", async () => {
+      const waiting = gate();
+      const app = new App({
+        routes: [
+          new Route(
+            "/late",
+            () =>
+              new EventSourceResponse(
+                async function* () {
+                  await waiting.opened;
+                  yield "at last";
+                },
+                { heartbeat: 5 },
+              ),
+          ),
+        ],
+      });
+      const events = await new TestClient(app).events("/late", { comments: true });
+      assert.equal(events.response.status, 200, "answered before the first event");
+      assert.deepEqual((await events.next()).value, { comment: "ping" });
+      waiting.open();
+      let next = (await events.next()).value;
+      while (next?.comment === "ping") next = (await events.next()).value;
+      assert.deepEqual(next, { data: "at last" });
+    });
+
     it("S-STR-1: heartbeats are off by default", async () => {
       const { app, state } = sseApp();
       const events = await new TestClient(app).events("/quiet", { comments: true });
