@@ -33,7 +33,7 @@ export function httpSuite(api: SuiteApi, options: HttpSuiteOptions): void {
     backgroundSuite(api);
     reportingSuite(api, options);
     testingSuite(api);
-    streamingSuite(api);
+    streamingSuite(api, options);
     sseSuite(api);
     requestBodySuite(api);
     badInputSuite(api);

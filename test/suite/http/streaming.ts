@@ -7,6 +7,8 @@ import { StreamingResponse } from "../../../src/streaming.ts";
 import { TestClient } from "../../../src/testing/index.ts";
 import type { Middleware } from "../../../src/types.ts";
 import type { SuiteApi } from "../api.ts";
+import type { HttpSuiteOptions } from "./options.ts";
+import { unhandledDuring } from "./reporting.ts";
 import { eventually, failsBeforeFirst, idle, readChunk, sleep } from "./stream-support.ts";
 import { handlerSpy, quietClient, reportSpy } from "./support.ts";
 
@@ -93,7 +95,7 @@ function streamingApp() {
   return { app, spy, errorHandler, seen, midway, early, state };
 }
 
-export function streamingSuite({ describe, it }: SuiteApi): void {
+export function streamingSuite({ describe, it }: SuiteApi, options: HttpSuiteOptions): void {
   describe("StreamingResponse", () => {
     it("S-STR-1: a StreamingResponse is a Response that sends strings and bytes in order", async () => {
       const { app } = streamingApp();
@@ -244,6 +246,22 @@ export function streamingSuite({ describe, it }: SuiteApi): void {
       assert.equal(await readChunk(reader), "2");
       assert.equal((await reader.read()).done, true);
       assert.deepEqual(log, ["first", "second", "background"]);
+    });
+
+    it("S-REP-4: early failures, failures midway, HEAD and a client leaving leave no unhandled rejection", async () => {
+      const { app, state } = streamingApp();
+      const client = quietClient(app);
+      const unhandled = await unhandledDuring(options, async () => {
+        assert.equal((await client.get("/early")).status, 500);
+        assert.equal((await client.get("/forbidden")).status, 403);
+        await assert.rejects((await client.get("/midway")).text());
+        assert.equal((await client.head("/forever")).status, 200);
+        const reader = (await client.get("/forever")).body?.getReader();
+        await reader?.read();
+        await reader?.cancel();
+        await eventually(() => state.finished, "the generator's finally");
+      });
+      assert.deepEqual(unhandled, []);
     });
 
     it("S-STR-1: a producer that is not iterable is a TypeError where the response is made", () => {
