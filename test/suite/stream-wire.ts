@@ -169,8 +169,8 @@ export function streamWireSuite({ describe, it }: SuiteApi, target: StreamWireTa
       // Wait until the producer stands still (unchanged for five polls in a row).
       let last = -1;
       let still = 0;
-      for (const deadline = Date.now() + 4000; still < 5 && Date.now() < deadline; ) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      for (const deadline = Date.now() + 2500; still < 5 && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
         const { produced } = await stateOf(key);
         still = produced === last ? still + 1 : 0;
         last = produced;
