@@ -33,35 +33,29 @@ export function watchBody(response: Response, onFailure: (error: unknown) => voi
   const finished = new Promise<void>((resolve) => {
     finish = resolve;
   });
-  const body = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        try {
-          const { done, value } = await reader.read();
-          if (cancelled) return;
-          if (!done) return controller.enqueue(value);
-          controller.close();
-        } catch (error) {
-          if (cancelled) return;
-          onFailure(error);
-          controller.error(asError(error));
-        }
-        finish();
-      },
-      cancel(reason) {
-        cancelled = true;
-        finish();
-        return reader.cancel(reason).catch(() => {});
-      },
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (cancelled) return;
+        if (!done) return controller.enqueue(value);
+        controller.close();
+      } catch (error) {
+        if (cancelled) return;
+        onFailure(error);
+        controller.error(asError(error));
+      }
+      finish();
     },
-    PASS_THROUGH,
-  );
+    cancel(reason) {
+      cancelled = true;
+      finish();
+      return reader.cancel(reason).catch(() => {});
+    },
+  });
   watched.set(body, finished);
   return new Response(body, response);
 }
-
-// Pulled only when the runtime reads: a slow client's backpressure reaches the producer.
-const PASS_THROUGH = { highWaterMark: 0 };
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error("response body failed", { cause: error });
