@@ -36,8 +36,9 @@ class Pump<T> implements UnderlyingDefaultSource<Uint8Array> {
   readonly #aborter: AbortController;
   #step: Promise<Step<T>> | undefined;
   #first: Promise<Uint8Array | undefined> | undefined;
-  #starting: Promise<void> | undefined;
-  #started = false;
+  #priming: Promise<void> | undefined;
+  /** A chunk exists: the status goes out with it, so later errors can only abort. */
+  #committed = false;
   #failure: { error: unknown } | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -53,17 +54,17 @@ class Pump<T> implements UnderlyingDefaultSource<Uint8Array> {
    * producer threw. Once. (Not `start`: a stream calls that at construction.)
    */
   prime(): Promise<void> {
-    if (this.#starting === undefined) {
+    if (this.#priming === undefined) {
       const first = this.#produce();
       this.#first = first;
-      this.#starting = first.then(() => {});
+      this.#priming = first.then(() => {});
     }
-    return this.#starting;
+    return this.#priming;
   }
 
   /** Whether `prime` was called (by a route, or by the 500 layer for a response no route saw). */
   get primed(): boolean {
-    return this.#starting !== undefined;
+    return this.#priming !== undefined;
   }
 
   async pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
@@ -96,7 +97,7 @@ class Pump<T> implements UnderlyingDefaultSource<Uint8Array> {
       this.#step = undefined;
       if (result.done) return undefined;
       const chunk = this.#options.encode(result.value);
-      this.#started = true;
+      this.#committed = true;
       return chunk;
     } catch (error) {
       this.#step = undefined;
@@ -105,7 +106,7 @@ class Pump<T> implements UnderlyingDefaultSource<Uint8Array> {
   }
 
   #heartbeat(): Uint8Array {
-    this.#started = true; // a heartbeat commits the response like any chunk
+    this.#committed = true; // a heartbeat commits the response like any chunk
     return (this.#options.heartbeat as { chunk: Uint8Array }).chunk;
   }
 
@@ -121,7 +122,7 @@ class Pump<T> implements UnderlyingDefaultSource<Uint8Array> {
   // 1. Before the first chunk: rethrown, so the route's error path answers it.
   // 2. After it: the body is aborted, after one last chunk if the response has one.
   #failed(error: unknown): Uint8Array {
-    if (!this.#started || !this.#options.lastWords) throw error;
+    if (!this.#committed || !this.#options.lastWords) throw error;
     this.#failure = { error };
     let last: Uint8Array | undefined;
     try {
