@@ -19,6 +19,8 @@ export interface ProducerState {
   finished: boolean;
   /** `request.signal.aborted` when the producer's `finally` ran. */
   requestSignalAborted: boolean | undefined;
+  /** What the response's background task saw of the producer when it ran. */
+  background?: { produced: number; finished: boolean };
 }
 
 export const BIG_CHUNK_BYTES = 1024 * 1024;
@@ -131,6 +133,19 @@ export function createStreamApp(): App {
         }
         state.finished = true;
       });
+    }),
+    new Route("/background", (request) => {
+      const state = stateOf(request);
+      const background = () => {
+        state.background = { produced: state.produced, finished: state.finished };
+      };
+      return new StreamingResponse(
+        async function* () {
+          for (; state.produced < 3; state.produced++) yield `${state.produced}\n`;
+          state.finished = true;
+        },
+        { background },
+      );
     }),
     new Route("/__state", (request) => new JSONResponse(stateOf(request))),
     new Route("/__reports", () => new JSONResponse(reports)),

@@ -186,6 +186,16 @@ export function streamWireSuite({ describe, it }: SuiteApi, target: StreamWireTa
       assert.equal(state.finished, true);
     });
 
+    it("S-BG-1: a streaming response's background task runs after the stream ended", async () => {
+      const key = freshKey();
+      assert.equal(await (await fetch(url(`/background?key=${key}`))).text(), "0\n1\n2\n");
+      const state = await pollUntil(
+        () => stateOf(key),
+        (each) => each.background !== undefined,
+      );
+      assert.deepEqual(state.background, { produced: 3, finished: true });
+    });
+
     it("S-STR-1: heartbeats arrive as comment lines while the producer is idle", async () => {
       const raw = new RawExchange(target.baseUrl(), "/streams/heartbeat");
       await raw.until((text) => text.split(": ping\n\n").length > 2, "two heartbeats");
