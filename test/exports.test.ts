@@ -11,6 +11,7 @@ describe("S-RT-2: export names", () => {
         "App",
         "ClientDisconnect",
         "Config",
+        "EventSourceResponse",
         "ExceptionMiddleware",
         "HTMLResponse",
         "HTTPException",
@@ -22,11 +23,14 @@ describe("S-RT-2: export names", () => {
         "Route",
         "Router",
         "ServerErrorMiddleware",
+        "StreamingResponse",
         "WebSocketDisconnect",
         "WebSocketException",
         "WebSocketRoute",
         "WebSocketSession",
         "buildStack",
+        "formatEvent",
+        "lastEventId",
         "observeRequest",
         "problemDetailsHandlers",
         "problemResponse",
@@ -40,6 +44,7 @@ describe("S-RT-2: export names", () => {
   it("edgelette/testing", async () => {
     expect(Object.keys(await import("../src/testing/index.ts")).sort()).toMatchInlineSnapshot(`
       [
+        "EventStream",
         "HTTPException",
         "TestClient",
         "TestWebSocket",

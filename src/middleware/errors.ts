@@ -14,6 +14,7 @@ import {
   reportOnce,
 } from "../reporting.ts";
 import { isBuffered, takeBackground } from "../responses.ts";
+import { firstChunk, isUnstarted, type PulledResponse } from "../streaming.ts";
 import type { AnyExceptionHandler, ExceptionHandler, WebSocketExceptionHandler } from "../types.ts";
 import { createHandlerTable } from "./default-handlers.ts";
 import { below, type Outcome } from "./exceptions.ts";
@@ -171,6 +172,7 @@ export class ServerErrorMiddleware implements ServerErrorSink {
     }
     let sent = response;
     if (!isBuffered(response) && !isWatched(response)) {
+      if (isUnstarted(response)) return this.#sendStarted(response, request, ctx);
       try {
         sent = watchBody(response, (error) => this.report(error, request, ctx, "stream"));
       } catch (error) {
@@ -182,5 +184,13 @@ export class ServerErrorMiddleware implements ServerErrorSink {
     const tasks = takeBackground(response);
     if (tasks) ctx.waitUntil(runBackground(tasks, bodyFinished(sent)));
     return sent;
+  }
+
+  /** A streamed response no route started (middleware made it): its first chunk first (S-STR-1). */
+  #sendStarted(response: PulledResponse<unknown>, request: Request, ctx: RequestContext): Answer {
+    return firstChunk(response).then(
+      (started) => this.#send(started, request, ctx),
+      (error) => this.#recover(error, request, ctx),
+    );
   }
 }

@@ -17,6 +17,7 @@ import {
   Mount,
   PlainTextResponse,
   Route,
+  StreamingResponse,
   WebSocketRoute,
   type WebSocketSession,
 } from "../../src/index.ts";
@@ -76,6 +77,14 @@ function tracedApp(placement: "outer" | "inner" = "outer", inBackground = () => 
       throw new PaymentFailed("card declined");
     }),
     new Route("/stream", () => new Response(breakingStream("first chunk", midway))),
+    new Route(
+      "/streaming",
+      () =>
+        new StreamingResponse(async function* () {
+          yield "first line\n";
+          throw new PaymentFailed("the generator failed midway");
+        }),
+    ),
     new Route("/background", () => {
       const task = () => {
         inBackground();
@@ -223,6 +232,20 @@ export function otelSuite({ describe, it }: SuiteApi, options: SuiteOptions): vo
         const events = exceptionEvents(span as ReadableSpan);
         assert.equal(events.length, 1);
         assert.equal(events[0]?.attributes?.["exception.message"], midway.message);
+      }));
+
+    it("S-OBS-1: a StreamingResponse whose generator fails midway is one span, the failure recorded once", () =>
+      withProvider(async ({ ended }) => {
+        const { client, spy } = tracedApp();
+        const response = await client.get("/streaming");
+        assert.equal(response.status, 200);
+        await assert.rejects(response.text());
+        const [span] = await ended(1);
+        assert.equal(span?.name, "GET /streaming");
+        assert.equal(span?.status.code, SpanStatusCode.ERROR);
+        assert.equal(span?.attributes["error.type"], "PaymentFailed");
+        assert.equal(exceptionEvents(span as ReadableSpan).length, 1);
+        assert.equal(spy.errors.length, 1);
       }));
 
     it("S-OBS-1: a background failure is recorded on the request's span, which ends after the background work", () =>

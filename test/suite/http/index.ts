@@ -11,7 +11,9 @@ import { reportingSuite } from "./reporting.ts";
 import { requestBodySuite } from "./request-body.ts";
 import { responsesSuite } from "./responses.ts";
 import { routingSuite } from "./routing.ts";
+import { sseSuite } from "./sse.ts";
 import { standaloneSuite } from "./standalone.ts";
+import { streamingSuite } from "./streaming.ts";
 import { testingSuite } from "./testing.ts";
 
 export type { HttpSuiteOptions } from "./options.ts";
@@ -33,6 +35,8 @@ export function httpSuite(api: SuiteApi, options: HttpSuiteOptions): void {
     reportingSuite(api, options);
     observabilitySuite(api);
     testingSuite(api);
+    streamingSuite(api, options);
+    sseSuite(api);
     requestBodySuite(api);
     badInputSuite(api);
     debugSuite(api);
