@@ -113,7 +113,9 @@ function startSpan(
   name: string,
   parent: OtelContext,
 ): Span {
-  const local = trace.getSpan(parent)?.spanContext().isRemote === false;
+  // A span extracted from headers is marked remote; one started in this process is not marked.
+  const active = trace.getSpan(parent);
+  const local = active !== undefined && active.spanContext().isRemote !== true;
   const kind = local ? SpanKind.INTERNAL : SpanKind.SERVER;
   return tracer.startSpan(name, { kind, attributes: startAttributes(request, method) }, parent);
 }

@@ -2,7 +2,7 @@
 // SDK (a BasicTracerProvider with the in-memory exporter, registered for one
 // test at a time), through requests made in memory with TestClient.
 import assert from "node:assert/strict";
-import { propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import {
   BasicTracerProvider,
@@ -25,6 +25,7 @@ import { tracing } from "../../src/otel/index.ts";
 import type { Middleware } from "../../src/types.ts";
 import type { SuiteApi, SuiteOptions } from "./api.ts";
 import { breakingStream, quietClient, reportSpy, settle } from "./http/support.ts";
+import { insideRuntimeSpan, StorageContextManager } from "./otel-context.ts";
 
 class PaymentFailed extends Error {}
 
@@ -43,6 +44,7 @@ async function withProvider(body: (traced: Traced) => Promise<void>): Promise<vo
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   trace.setGlobalTracerProvider(provider);
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  context.setGlobalContextManager(new StorageContextManager());
   const spans = () => exporter.getFinishedSpans();
   const ended = async (count: number) => {
     for (let tries = 0; spans().length < count && tries < 250; tries++) await settle();
@@ -54,6 +56,7 @@ async function withProvider(body: (traced: Traced) => Promise<void>): Promise<vo
   } finally {
     trace.disable();
     propagation.disable();
+    context.disable();
     await provider.shutdown();
   }
 }
@@ -67,6 +70,11 @@ function tracedApp(placement: "outer" | "inner" = "outer", inBackground = () => 
   });
   const routes = [
     new Route("/users/{id:int}", (_r, ctx) => new JSONResponse({ id: ctx.params.id })),
+    new Route("/nested", async () => {
+      await Promise.resolve();
+      trace.getTracer("app").startActiveSpan("database query", (span) => span.end());
+      return new PlainTextResponse("nested");
+    }),
     new Route("/secret", () => {
       throw new HTTPException(403, "no entry");
     }),
@@ -289,6 +297,21 @@ export function otelSuite({ describe, it }: SuiteApi, options: SuiteOptions): vo
         const [span] = await ended(1);
         assert.equal(span?.spanContext().traceId, TRACE_ID);
         assert.equal(span?.parentSpanContext?.spanId, "b7ad6b7169203331");
+      }));
+
+    it("S-OBS-1: under a runtime's own server span, ours is its INTERNAL child, and the handler's spans are ours", () =>
+      withProvider(async ({ ended }) => {
+        const { client } = tracedApp();
+        const runtime = await insideRuntimeSpan(async () => {
+          assert.equal(await (await client.get("/nested")).text(), "nested");
+        });
+        const spans = await ended(3);
+        const named = (name: string) => spans.find((span) => span.name === name) as ReadableSpan;
+        const ours = named("GET /nested");
+        assert.equal(ours.kind, SpanKind.INTERNAL);
+        assert.equal(ours.parentSpanContext?.spanId, runtime.spanContext().spanId);
+        assert.equal(ours.spanContext().traceId, runtime.spanContext().traceId);
+        assert.equal(named("database query").parentSpanContext?.spanId, ours.spanContext().spanId);
       }));
 
     it("S-OBS-1: with no provider registered, requests are answered as before and nothing is recorded", async () => {
