@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import {
+  AlwaysOffSampler,
   BasicTracerProvider,
   InMemorySpanExporter,
   type ReadableSpan,
@@ -39,9 +40,15 @@ interface Traced {
 }
 
 /** Registers a provider for the length of `body` only, as an application's setup would. */
-async function withProvider(body: (traced: Traced) => Promise<void>): Promise<void> {
+async function withProvider(
+  body: (traced: Traced) => Promise<void>,
+  sampler?: AlwaysOffSampler,
+): Promise<void> {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const spanProcessors = [new SimpleSpanProcessor(exporter)];
+  const provider = new BasicTracerProvider(
+    sampler ? { spanProcessors, sampler } : { spanProcessors },
+  );
   trace.setGlobalTracerProvider(provider);
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   context.setGlobalContextManager(new StorageContextManager());
@@ -313,6 +320,16 @@ export function otelSuite({ describe, it }: SuiteApi, options: SuiteOptions): vo
         assert.equal(ours.spanContext().traceId, runtime.spanContext().traceId);
         assert.equal(named("database query").parentSpanContext?.spanId, ours.spanContext().spanId);
       }));
+
+    it("S-OBS-1: a request the sampler drops is answered as usual and records nothing", () =>
+      withProvider(async ({ spans }) => {
+        const { client, spy } = tracedApp();
+        assert.equal((await client.get("/crash")).status, 500);
+        assert.equal(await (await client.get("/users/3")).text(), '{"id":3}');
+        await settle();
+        assert.deepEqual(spans(), []);
+        assert.equal(spy.errors.length, 1, "onError still hears of the error");
+      }, new AlwaysOffSampler()));
 
     it("S-OBS-1: with no provider registered, requests are answered as before and nothing is recorded", async () => {
       const { client, spy } = tracedApp();
