@@ -3,6 +3,7 @@
  * @example const server = await serve(app, { port: 8000 }); // import { serve } from "edgelette/deno"
  */
 import { Config } from "../src/config.ts";
+import { createSourceReader, type SourceReader } from "../src/debug/source-reader.ts";
 import { HTTPException } from "../src/exceptions.ts";
 import { DEFAULT_REQUEST_TIMEOUT, Deadlines } from "../src/server/deadline.ts";
 import {
@@ -39,6 +40,8 @@ declare const Deno: {
   ): DenoHttpServer;
   upgradeWebSocket(request: Request, options: { protocol?: string }): DenoUpgrade;
   env: { get(key: string): string | undefined };
+  cwd(): string;
+  readTextFileSync(path: string): string;
 };
 
 /** Settings from the process environment (needs `--allow-env`). */
@@ -59,6 +62,7 @@ export async function serve(app: Fetchable, options: ServeOptions = {}): Promise
     report,
     deadlines: new Deadlines(options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT, report),
     closing: false,
+    sources: createSourceReader(workingDirectory(), (path) => Deno.readTextFileSync(path)),
   };
   const server = Deno.serve(
     { ...QUIET, hostname: options.hostname ?? "127.0.0.1", port: options.port ?? 8000 },
@@ -84,20 +88,28 @@ interface ServerState {
   deadlines: Deadlines;
   /** Set once `close()` began: a socket accepted from then on is told 1001 at once. */
   closing: boolean;
+  sources: SourceReader;
+}
+
+/** Deno stacks already name the .ts line; the debug page reads it (needs --allow-read). */
+function workingDirectory(): string {
+  try {
+    return Deno.cwd();
+  } catch {
+    return ""; // no read permission: paths stay absolute, sources unread
+  }
 }
 
 /** Each request gets an execution context that tracks its background work and can upgrade. */
 function handlerFor(app: Fetchable, env: unknown, state: ServerState) {
-  const { work, report, deadlines } = state;
+  const { work, report, deadlines, sources } = state;
   return (request: Request, info: ServeInfo): Response | Promise<Response> => {
     const upgrader = (upgrading: Request) => new DenoSocket(upgrading, state, info.completed);
     let answer: Response | Promise<Response>;
     try {
       // The app is called in this frame (see `serverError` for why).
-      answer = orServerError(
-        app.fetch(request, env, createExecutionContext(work, upgrader)),
-        report,
-      );
+      const executionCtx = createExecutionContext(work, upgrader, sources);
+      answer = orServerError(app.fetch(request, env, executionCtx), report);
     } catch (error) {
       answer = serverError(error, report);
     }
@@ -158,7 +170,7 @@ class DenoSocket implements Transport.WebSocketTransport {
   }
 
   accept(options: Transport.AcceptOptions, events: Transport.TransportEvents): Response {
-    const { socket, response } = upgrade(this.#request, options.subprotocol);
+    const { socket, response } = upgrade(this.#request);
     socket.binaryType = "arraybuffer";
     socket.onmessage = ({ data }) =>
       events.message(typeof data === "string" ? data : new Uint8Array(data));
@@ -173,6 +185,9 @@ class DenoSocket implements Transport.WebSocketTransport {
     this.#watchOpening();
     if (this.#state.closing) void this.goAway();
     for (const [name, value] of options.headers ?? []) response.headers.set(name, value);
+    // Set here, not passed to Deno: Deno splits the offer on ", " only, so `a,b` (as the
+    // `ws` client sends it) failed; the session already checked it per RFC 6455 (S-WS-13).
+    if (options.subprotocol) response.headers.set("sec-websocket-protocol", options.subprotocol);
     return response;
   }
 
@@ -244,11 +259,29 @@ class DenoSocket implements Transport.WebSocketTransport {
   }
 }
 
-/** A malformed upgrade (no key, wrong version) is the client's mistake: a 400, not a 500. */
-function upgrade(request: Request, protocol: string | undefined) {
+/**
+ * A malformed upgrade (no key, wrong version) is the client's mistake: a 400,
+ * not a 500, and never with Deno's own error text.
+ */
+function upgrade(request: Request): DenoUpgrade {
+  keepReadable(request);
   try {
-    return Deno.upgradeWebSocket(request, { protocol });
-  } catch (error) {
-    throw new HTTPException(400, error instanceof Error ? error.message : "Bad WebSocket upgrade");
+    return Deno.upgradeWebSocket(request, {});
+  } catch {
+    throw new HTTPException(400, "invalid WebSocket upgrade request");
   }
+}
+
+/**
+ * Deno closes the request at the upgrade: its headers and `clone()` then throw
+ * "Request closed", yet the endpoint, middleware and `onError` still hold it
+ * (S-WS-13). Iterating the headers makes Deno copy them into the `Headers`
+ * object, which then outlives the request; `clone()` copies what is left.
+ */
+function keepReadable(request: Request): void {
+  const headers = request.headers;
+  for (const _ of headers);
+  const { url, method } = request;
+  const clone = () => new Request(url, { method, headers });
+  Object.defineProperty(request, "clone", { value: clone, configurable: true });
 }

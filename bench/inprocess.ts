@@ -6,20 +6,19 @@
  *   {"mode":"check"}                                   every app × probe answers as expected
  *   {"mode":"time","rounds":5,"sampleMs":150,"warmupMs":150}   ns per request, per round
  *   {"mode":"memory","app":"hono","small":10000,"large":1000000}  heap after each count
+ *   {"mode":"alloc","app":"hono","scenarios":["S1","S4"],"requests":1000,"windows":7}  heap bytes per request
  *   {"mode":"profile","app":"edgelette","scenario":"S1","ms":5000}  a hot loop to profile
  */
 import process from "node:process";
-import { APP_NAMES, type AppName, createApp, type FetchApp, isAppName } from "./apps/index.ts";
-import { HTTP_SCENARIOS, MIXED_PROBES, mismatch, type Probe, toRequest } from "./scenarios.ts";
-
-// Requests are built in chunks outside the timed part: the bench times the
-// apps, not `new Request`. A chunk is timed as one stretch (far above the
-// clock's resolution), then the loop goes back to the event loop, as a server
-// would; 1,024 keeps that turn (about 1 ms: timers are clamped) a small share.
-const CHUNK = 1024;
+import { APP_NAMES, createApp, isAppName } from "./apps/index.ts";
+import { HTTP_SCENARIOS, MIXED_PROBES, type Probe, toRequest } from "./scenarios.ts";
+import { checkAll, type FetchApp, sample, timeAll, yieldToEventLoop } from "./timing.ts";
 
 interface Config {
-  mode: "check" | "time" | "memory" | "profile";
+  mode: "check" | "time" | "memory" | "alloc" | "profile";
+  scenarios?: string[];
+  requests?: number;
+  windows?: number;
   rounds?: number;
   sampleMs?: number;
   warmupMs?: number;
@@ -28,79 +27,6 @@ interface Config {
   ms?: number;
   small?: number;
   large?: number;
-}
-
-/** Every app × every check: how many were made, and the mismatches (none when all is well). */
-async function checkAll(apps: ReadonlyMap<AppName, FetchApp>) {
-  const failures: string[] = [];
-  let checked = 0;
-  for (const [name, app] of apps) {
-    for (const probe of HTTP_SCENARIOS.flatMap((each) => each.checks)) {
-      checked++;
-      try {
-        const response = await app.fetch(toRequest(probe));
-        const body = await response.text();
-        const problem = mismatch(
-          probe,
-          response.status,
-          response.headers.get("content-type"),
-          body,
-        );
-        if (problem) failures.push(`${name}: ${problem}`);
-      } catch (error) {
-        failures.push(`${name}: ${probe.label} threw ${String(error)}`);
-      }
-    }
-  }
-  return { checked, failures };
-}
-
-/** One turn of the event loop: runtimes free some per-request resources in macrotasks. */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-/** Nanoseconds per request over at least `ms` milliseconds of timed work. */
-async function sample(app: FetchApp, probe: Probe, ms: number): Promise<number> {
-  let elapsed = 0;
-  let count = 0;
-  while (elapsed < ms) {
-    const requests = Array.from({ length: CHUNK }, () => toRequest(probe));
-    const start = performance.now();
-    for (const request of requests) await (await app.fetch(request)).text();
-    elapsed += performance.now() - start;
-    count += CHUNK;
-    await yieldToEventLoop();
-  }
-  return (elapsed * 1e6) / count;
-}
-
-function rotate<T>(list: readonly T[], by: number): T[] {
-  const shift = by % list.length;
-  return [...list.slice(shift), ...list.slice(0, shift)];
-}
-
-// Apps are interleaved inside each round and their order rotates from
-// round to round, so drift (heat, neighbours, GC) falls on all of them alike.
-async function timeAll(apps: ReadonlyMap<AppName, FetchApp>, config: Config) {
-  const { rounds = 5, sampleMs = 150, warmupMs = 150 } = config;
-  const samples: Record<string, Record<string, number[]>> = {};
-  for (const { id, timed } of HTTP_SCENARIOS) {
-    samples[id] = {};
-    for (const [name, app] of apps) {
-      samples[id][name] = [];
-      await sample(app, timed as Probe, warmupMs);
-    }
-  }
-  for (let round = 0; round < rounds; round++) {
-    for (const { id, timed } of HTTP_SCENARIOS) {
-      for (const name of rotate([...apps.keys()], round)) {
-        const app = apps.get(name) as FetchApp;
-        samples[id][name].push(await sample(app, timed as Probe, sampleMs));
-      }
-    }
-  }
-  return samples;
 }
 
 /** Forces a full collection: `--expose-gc` on Node and Deno, `Bun.gc` on Bun. */
@@ -140,6 +66,42 @@ async function measureMemory(app: FetchApp, small: number, large: number) {
   return { small, large, afterSmall, afterLarge };
 }
 
+/**
+ * Heap bytes allocated per request: the heap grows between two forced GCs by
+ * what the requests allocated, as long as no collection runs in between. The
+ * runners give V8 a 64 MB young generation (`--max-semi-space-size`) so a
+ * window of requests fits; a collection inside a window shows as a smaller
+ * number, so the largest window is the reading. The requests are built before
+ * the first GC: the bench times the app, not `new Request`.
+ */
+async function allocation(app: FetchApp, probe: Probe, requests: number, windows: number) {
+  for (let index = 0; index < 5 * requests; index++) {
+    await (await app.fetch(toRequest(probe))).text();
+  }
+  let most = 0;
+  for (let window = 0; window < windows; window++) {
+    const batch = Array.from({ length: requests }, () => toRequest(probe));
+    await heapAfterGc();
+    const before = process.memoryUsage().heapUsed;
+    for (const request of batch) await (await app.fetch(request)).text();
+    most = Math.max(most, (process.memoryUsage().heapUsed - before) / requests);
+  }
+  return Math.round(most);
+}
+
+// JavaScriptCore updates its heap size only when it collects: Bun cannot be read this way.
+async function allocations(app: FetchApp, config: Config) {
+  const result: Record<string, number | null> = {};
+  if ("Bun" in globalThis) return result;
+  for (const id of config.scenarios ?? ["S1", "S4"]) {
+    const scenario = HTTP_SCENARIOS.find((each) => each.id === id);
+    if (!scenario) throw new Error(`unknown HTTP scenario ${id}`);
+    const probe = scenario.timed as Probe;
+    result[id] = await allocation(app, probe, config.requests ?? 1000, config.windows ?? 7);
+  }
+  return result;
+}
+
 async function profile(app: FetchApp, scenarioId: string, ms: number) {
   const scenario = HTTP_SCENARIOS.find((each) => each.id === scenarioId);
   if (!scenario) throw new Error(`unknown HTTP scenario ${scenarioId}`);
@@ -152,23 +114,30 @@ function appNamed(name: string | undefined): FetchApp {
   return createApp(name);
 }
 
+/** Every app, for the modes that compare them; the others build only the one they measure. */
+function allApps(): Map<string, FetchApp> {
+  return new Map(APP_NAMES.map((name) => [name, createApp(name)] as const));
+}
+
 async function main(config: Config): Promise<unknown> {
-  const apps = new Map(APP_NAMES.map((name) => [name, createApp(name)] as const));
   switch (config.mode) {
     case "check":
-      return checkAll(apps);
+      return checkAll(allApps());
     case "time": {
+      const apps = allApps();
       const checks = await checkAll(apps);
       if (checks.failures.length > 0) return checks;
       return { ...checks, samples: await timeAll(apps, config) };
     }
     case "memory":
       return measureMemory(appNamed(config.app), config.small ?? 10_000, config.large ?? 1e6);
+    case "alloc":
+      return allocations(appNamed(config.app), config);
     case "profile":
       return profile(appNamed(config.app), config.scenario ?? "S1", config.ms ?? 5000);
     default:
       throw new Error(
-        `unknown mode ${JSON.stringify(config.mode)}: check, time, memory or profile`,
+        `unknown mode ${JSON.stringify(config.mode)}: check, time, memory, alloc or profile`,
       );
   }
 }

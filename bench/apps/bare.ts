@@ -2,7 +2,15 @@
  * The baseline: a hand-written fetch with a switch, no framework. Errors are
  * an `Error` subclass thrown and caught, as a careful hand-written app does.
  */
-import { createdUser, userProblem } from "./validate.ts";
+import {
+  BODY_LIMIT,
+  createdUser,
+  isJsonType,
+  MALFORMED,
+  TOO_LARGE,
+  UNSUPPORTED_TYPE,
+  userProblem,
+} from "./validate.ts";
 
 class HttpError extends Error {
   constructor(
@@ -26,12 +34,16 @@ function pathOf(url: string): string {
   return start === -1 ? "/" : url.slice(start, query === -1 ? url.length : query);
 }
 
+// The declared length bounds the body: every server here stops reading there.
 async function createUser(request: Request): Promise<Response> {
+  const { headers } = request;
+  if (!isJsonType(headers.get("content-type"))) throw new HttpError(415, UNSUPPORTED_TYPE);
+  if (Number(headers.get("content-length")) > BODY_LIMIT) throw new HttpError(413, TOO_LARGE);
   let body: unknown;
   try {
     body = await request.json();
   } catch {
-    throw new HttpError(400, "Malformed JSON body");
+    throw new HttpError(400, MALFORMED);
   }
   const problem = userProblem(body);
   if (problem) throw new HttpError(422, problem);
@@ -62,7 +74,7 @@ async function route(request: Request, path: string): Promise<Response> {
   return json({ detail: "Not Found", path }, 404);
 }
 
-/** A fetch handler with the same observable behaviour as the Hono and edgelette apps. */
+/** A fetch handler with the same observable behaviour as the framework apps. */
 export function createBareApp() {
   return {
     async fetch(request: Request): Promise<Response> {

@@ -1,55 +1,69 @@
 /**
  * The same app written the edgelette way: a JSON 404 handler, a JSON handler
- * for the `HTTPException` class (403, 422, 400), and a JSON 500 handler.
+ * for the `HTTPException` class (403, 422, 415, 413, 400), and a JSON 500
+ * handler. Built from a module of edgelette's public API, so the A/B tool
+ * (bench/ab.mjs) can build the same app from two versions of it.
  */
-import {
-  App,
-  type Context,
-  HTTPException,
-  JSONResponse,
-  PlainTextResponse,
-  Route,
-  readJson,
-  WebSocketRoute,
-  type WebSocketSession,
-} from "../../src/index.ts";
+import * as edgelette from "../../src/index.ts";
 import { WEBSOCKET_PATH } from "../scenarios.ts";
 import { createdUser, userProblem } from "./validate.ts";
 
-function user(_request: Request, ctx: Context): Response {
-  const id = ctx.params.id as number;
-  return new JSONResponse({ id, name: `user-${id}` });
-}
+/** The public API the app is written against: `src/index.ts`, or a build of it at another commit. */
+export type Edgelette = Pick<
+  typeof edgelette,
+  | "App"
+  | "HTTPException"
+  | "JSONResponse"
+  | "PlainTextResponse"
+  | "Route"
+  | "readJson"
+  | "WebSocketRoute"
+>;
 
-async function createUser(request: Request): Promise<Response> {
-  const body = await readJson(request);
-  const problem = userProblem(body);
-  if (problem) throw new HTTPException(422, problem);
-  return new JSONResponse(createdUser(body), { status: 201 });
-}
+/** `outerMiddleware` adds layers outside the 500 layer (the tracing bench times them). */
+export function createEdgeletteApp(
+  lib: Edgelette = edgelette,
+  outerMiddleware: edgelette.Middleware[] = [],
+): edgelette.App {
+  const { App, HTTPException, JSONResponse, PlainTextResponse, Route, readJson, WebSocketRoute } =
+    lib;
 
-async function echo(ws: WebSocketSession): Promise<void> {
-  ws.accept();
-  for await (const message of ws) {
-    if (typeof message === "string") ws.sendText(message);
-    else ws.sendBytes(message);
+  function user(_request: Request, ctx: edgelette.Context): Response {
+    const id = ctx.params.id as number;
+    return new JSONResponse({ id, name: `user-${id}` });
   }
-}
 
-function notFound(request: Request): Response {
-  const { pathname } = new URL(request.url);
-  return new JSONResponse({ detail: "Not Found", path: pathname }, { status: 404 });
-}
+  async function createUser(request: Request): Promise<Response> {
+    const body = await readJson(request);
+    const problem = userProblem(body);
+    if (problem) throw new HTTPException(422, problem);
+    return new JSONResponse(createdUser(body), { status: 201 });
+  }
 
-function httpException(_request: Request, exc: HTTPException): Response {
-  return new JSONResponse({ detail: exc.detail }, { status: exc.statusCode, headers: exc.headers });
-}
+  async function echo(ws: edgelette.WebSocketSession): Promise<void> {
+    ws.accept();
+    for await (const message of ws) {
+      if (typeof message === "string") ws.sendText(message);
+      else ws.sendBytes(message);
+    }
+  }
 
-function serverError(): Response {
-  return new JSONResponse({ detail: "Internal Server Error" }, { status: 500 });
-}
+  function notFound(request: Request): Response {
+    const { pathname } = new URL(request.url);
+    return new JSONResponse({ detail: "Not Found", path: pathname }, { status: 404 });
+  }
 
-export function createEdgeletteApp(): App {
+  function httpException(_request: Request, exc: edgelette.HTTPException): Response {
+    return new JSONResponse(
+      { detail: exc.detail },
+      { status: exc.statusCode, headers: exc.headers },
+    );
+  }
+
+  function serverError(): Response {
+    return new JSONResponse({ detail: "Internal Server Error" }, { status: 500 });
+  }
+
   return new App({
     routes: [
       new Route("/", () => new PlainTextResponse("Hello, World!")),
@@ -70,5 +84,6 @@ export function createEdgeletteApp(): App {
     ],
     // The other apps do not log; a benchmark that printed a stack per request would time stderr.
     onError: () => {},
+    outerMiddleware,
   });
 }

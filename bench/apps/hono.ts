@@ -1,17 +1,34 @@
 /**
- * The same app written the Hono way: `app.notFound`, `app.onError` and Hono's
- * own `HTTPException`. WebSockets use the runtime's Hono helper, when given.
+ * The same app written the Hono way: `app.notFound`, `app.onError`, Hono's
+ * own `HTTPException`, and its `bodyLimit` middleware for S7's 413.
+ * WebSockets use the runtime's Hono helper, when given.
  */
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { UpgradeWebSocket } from "hono/ws";
 import { WEBSOCKET_PATH } from "../scenarios.ts";
-import { createdUser, userProblem } from "./validate.ts";
+import {
+  BODY_LIMIT,
+  createdUser,
+  isJsonType,
+  MALFORMED,
+  TOO_LARGE,
+  UNSUPPORTED_TYPE,
+  userProblem,
+} from "./validate.ts";
 
 export interface HonoAppOptions {
   /** `upgradeWebSocket` from `hono/bun` or `hono/deno`; without it there is no echo route. */
   upgradeWebSocket?: UpgradeWebSocket;
 }
+
+const limit = bodyLimit({
+  maxSize: BODY_LIMIT,
+  onError: () => {
+    throw new HTTPException(413, { message: TOO_LARGE });
+  },
+});
 
 export function createHonoApp(options: HonoAppOptions = {}): Hono {
   const app = new Hono();
@@ -26,9 +43,12 @@ export function createHonoApp(options: HonoAppOptions = {}): Hono {
   app.get("/boom", () => {
     throw new Error("boom");
   });
-  app.post("/users", async (c) => {
+  app.post("/users", limit, async (c) => {
+    if (!isJsonType(c.req.header("content-type"))) {
+      throw new HTTPException(415, { message: UNSUPPORTED_TYPE });
+    }
     const body = await c.req.json().catch(() => {
-      throw new HTTPException(400, { message: "Malformed JSON body" });
+      throw new HTTPException(400, { message: MALFORMED });
     });
     const problem = userProblem(body);
     if (problem) throw new HTTPException(422, { message: problem });

@@ -5,11 +5,17 @@
  */
 
 import { startServer } from "./processes.mjs";
-import { HTTP_SCENARIOS, MIXED_PROBES, mismatch, WEBSOCKET_PATH } from "./scenarios.mjs";
+import {
+  ALL_PROBES,
+  HTTP_SCENARIOS,
+  MIXED_PROBES,
+  mismatch,
+  WEBSOCKET_PATH,
+} from "./scenarios.mjs";
 import { runWrk } from "./wrk.mjs";
 import { echoProblem, echoRate } from "./ws-echo.mjs";
 
-const APPS = ["bare", "hono", "edgelette", "bare2"];
+const APPS = ["bare", "hono", "elysia", "h3", "edgelette", "bare2"];
 
 function rotate(list, by) {
   const shift = by % list.length;
@@ -44,7 +50,7 @@ async function checkServers(servers) {
   const failures = [];
   let checked = 0;
   for (const server of servers) {
-    for (const probe of MIXED_PROBES) {
+    for (const probe of ALL_PROBES) {
       checked++;
       const problem = await checkProbe(server, probe);
       if (problem) failures.push(`${server.app}: ${problem}`);

@@ -4,7 +4,7 @@
  */
 import { runScript } from "./processes.mjs";
 
-const MEMORY_APPS = ["bare", "hono", "edgelette"];
+const MEMORY_APPS = ["bare", "hono", "elysia", "h3", "edgelette"];
 
 /** Checks (smoke) or times every app × scenario on `runtime`; never throws. */
 export async function inProcess(runtime, options) {
@@ -33,8 +33,19 @@ async function memoryOf(runtime, app, { small, large }) {
   }
 }
 
+async function allocationOf(runtime, app) {
+  const config = { mode: "alloc", app, scenarios: ["S1", "S4"], requests: 1000, windows: 7 };
+  try {
+    return await runScript(runtime, "inprocess", config, { timeoutMs: 120_000, alloc: true });
+  } catch (error) {
+    const lines = error.message.split("\n").filter((line) => line.trim() !== "");
+    return { error: lines.at(-1).slice(0, 200) };
+  }
+}
+
 /**
- * Heap after `small` and after `large` mixed requests, per runtime and app.
+ * Heap after `small` and after `large` mixed requests, per runtime and app,
+ * and heap bytes allocated per request for S1 and S4 (`bytes`).
  * Two processes at a time: nothing here is timed, and the machine has two cores.
  */
 export async function memory(runtimes, options) {
@@ -43,7 +54,9 @@ export async function memory(runtimes, options) {
   const worker = async () => {
     for (let job = jobs.shift(); job; job = jobs.shift()) {
       results[job.runtime] ??= {};
-      results[job.runtime][job.app] = await memoryOf(job.runtime, job.app, options.memory);
+      const measured = await memoryOf(job.runtime, job.app, options.memory);
+      if (measured.error === undefined) measured.bytes = await allocationOf(job.runtime, job.app);
+      results[job.runtime][job.app] = measured;
     }
   };
   await Promise.all([worker(), worker()]);

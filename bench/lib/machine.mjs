@@ -37,6 +37,8 @@ export function describeMachine() {
       deno: firstLine(RUNTIMES.deno.command, ["--version"]),
       bun: firstLine(RUNTIMES.bun.command, ["--version"]),
       hono: packageVersion("hono"),
+      elysia: packageVersion("elysia"),
+      h3: packageVersion("h3"),
       ws: packageVersion("ws"),
       wrk: wrkVersion(),
       edgelette: commit(),

@@ -10,23 +10,34 @@ const BIN = `${ROOT}node_modules/.bin/`;
 /** Where bench/tsconfig.node.json compiles the bench for Node 20 (no type stripping). */
 export const NODE_BUILD = `${ROOT}node_modules/.cache/edgelette-bench/`;
 
-/** How each runtime runs a bench script; `gc` adds the flag that exposes a forced GC. */
+/**
+ * V8 flags: `gc` exposes a forced GC; `alloc` also gives the young generation
+ * room for a window of requests without a collection (see bench/inprocess.ts).
+ */
+function v8Flags({ gc, alloc } = {}) {
+  if (alloc) return ["--expose-gc", "--max-semi-space-size=64"];
+  return gc ? ["--expose-gc"] : [];
+}
+
+/** How each runtime runs a bench script, with the V8 flags `v8Flags` picks. */
 export const RUNTIMES = {
   node: {
     command: process.execPath,
-    script: (name, { gc } = {}) => [
-      ...(gc ? ["--expose-gc"] : []),
-      `${NODE_BUILD}bench/${name}.js`,
-    ],
+    script: (name, flags) => [...v8Flags(flags), `${NODE_BUILD}bench/${name}.js`],
   },
   deno: {
     command: `${BIN}deno`,
-    script: (name, { gc } = {}) => [
-      "run",
-      "--allow-net=127.0.0.1",
-      ...(gc ? ["--v8-flags=--expose-gc"] : []),
-      `${ROOT}bench/${name}.ts`,
-    ],
+    script: (name, flags) => {
+      const v8 = v8Flags(flags);
+      return [
+        "run",
+        "--allow-net=127.0.0.1",
+        "--allow-env", // Elysia reads NODE_ENV and more at import
+        "--allow-read", // the A/B tool imports builds from a temporary folder
+        ...(v8.length ? [`--v8-flags=${v8.join(",")}`] : []),
+        `${ROOT}bench/${name}.ts`,
+      ];
+    },
   },
   bun: {
     command: `${BIN}bun`,
@@ -67,9 +78,9 @@ function lastJsonLine(text) {
 }
 
 /** Runs `bench/<script>` on `runtime` with one JSON argument; resolves with its JSON answer. */
-export async function runScript(runtime, script, config, { timeoutMs, gc } = {}) {
+export async function runScript(runtime, script, config, { timeoutMs, gc, alloc } = {}) {
   const { command, script: argsFor } = RUNTIMES[runtime];
-  const args = [...argsFor(script, { gc }), JSON.stringify(config)];
+  const args = [...argsFor(script, { gc, alloc }), JSON.stringify(config)];
   const { stdout } = await run(command, args, { timeoutMs });
   return lastJsonLine(stdout);
 }

@@ -3,12 +3,12 @@
  * it listens (one JSON line on stdout), and never outlive the bench.
  */
 import process from "node:process";
-import { type AppName, isAppName } from "../apps/index.ts";
+import { APP_NAMES, type AppName, isAppName } from "../apps/index.ts";
 
 /** The app named on the command line (the first argument after the script). */
 export function appFromArgs(): AppName {
   const name = process.argv[2];
-  if (!isAppName(name)) throw new Error(`usage: <server script> bare|hono|edgelette|bare2`);
+  if (!isAppName(name)) throw new Error(`usage: <server script> ${APP_NAMES.join("|")}`);
   return name;
 }
 

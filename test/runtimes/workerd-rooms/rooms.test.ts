@@ -64,6 +64,12 @@ describe("edgelette/cloudflare rooms: the handshake (onConnect)", () => {
     assert.deepEqual(await reported("handshake-late"), ["crashed after accept"]);
   });
 
+  it("S-WS-11: the app's class handler acts on the socket before accept, as for a WebSocketRoute", async () => {
+    const { socket } = await probe("handshake-teapot", "/teapot");
+    assert.deepEqual(await nextClose(socket), { code: 4418, reason: "teapot: before accept" });
+    assert.deepEqual(await reported("handshake-teapot"), []);
+  });
+
   it("S-WS-2: onConnect returning without accept() is accepted, then closed 1000", async () => {
     const { socket } = await probe("handshake-none", "/no-accept");
     assert.deepEqual(await nextClose(socket), { code: 1000, reason: "" });
@@ -105,11 +111,32 @@ describe("edgelette/cloudflare rooms: after accept (onMessage, onClose)", () => 
     assert.deepEqual(await reported("message-http"), []);
   });
 
+  it("S-WS-11: the app's class handler answers an error from onMessage, nothing reported", async () => {
+    const { socket } = await probe("message-teapot");
+    socket.send("teapot");
+    assert.deepEqual(await nextClose(socket), { code: 4418, reason: "teapot: in onMessage" });
+    assert.deepEqual(await reported("message-teapot"), []);
+  });
+
   it("S-WS-4: an unhandled error in onMessage closes 1011 and is reported once", async () => {
     const { socket } = await probe("message-crash");
     socket.send("crash");
     assert.deepEqual(await nextClose(socket), { code: 1011, reason: "" });
     assert.deepEqual(await reported("message-crash"), ["message crashed"]);
+  });
+
+  it("S-REP-1: onError hears a hook's failure as kind room, a failed handshake as kind request", async () => {
+    const { socket } = await probe("kinds-room");
+    socket.send("crash");
+    await nextClose(socket);
+    const roomInfos = await inspect("kinds-room", (instance) => instance.infos);
+    assert.deepEqual(roomInfos, [{ kind: "room", route: undefined, requestId: undefined }]);
+    assert.equal((await probeUpgrade("kinds-handshake", "/crash")).status, 500);
+    const handshake = await inspect("kinds-handshake", (instance) => instance.infos);
+    assert.deepEqual(
+      handshake.map((info) => info.kind),
+      ["request"],
+    );
   });
 
   it("S-WS-11: ws.close(code, reason) from a hook reaches the client, and onClose runs once", async () => {

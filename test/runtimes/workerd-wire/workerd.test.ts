@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { afterAll, describe, it } from "vitest";
 import { openTcp, RawWebSocket, readToEnd, readUntil } from "../../suite/raw-ws.ts";
+import { streamWireSuite } from "../../suite/stream-wire.ts";
 import { webSocketSuite } from "../../suite/websocket.ts";
 import { wireSuite } from "../../suite/wire.ts";
 import { connect, wsTarget, wsUrl } from "../node/ws-target.ts";
@@ -16,6 +17,15 @@ afterAll(() => workerd.close());
 wireSuite(
   { describe, it },
   { baseUrl: () => workerd.url("wire").origin, brokenBodyEndsCleanly: true },
+);
+
+streamWireSuite(
+  { describe, it },
+  {
+    baseUrl: () => workerd.url("wire").origin,
+    brokenBodyEndsCleanly: true,
+    seesClientLeave: false,
+  },
 );
 
 webSocketSuite({ describe, it }, wsTarget(workerd.url("ws")), {

@@ -1,0 +1,128 @@
+/**
+ * `node bench/ab.mjs --base <git-ref>`: edgelette at another commit against the
+ * working tree, in process on Node, Deno and Bun. Both are built with the
+ * project's tsc into a temporary folder outside the repository (the base from
+ * `git archive`, so the repository is left as it is), loaded side by side in
+ * one process per runtime, and run through the bench's edgelette app on the
+ * in-process scenarios, interleaved and paired per round (bench/ab-inprocess.ts).
+ * Prints a markdown table of new/old cost ratios with the noise control
+ * (a second copy of the old app: old2/old).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildForNode } from "./lib/build.mjs";
+import { ROOT, run, runScript } from "./lib/processes.mjs";
+import { median, noiseMargin, pairedRatio } from "./lib/stats.mjs";
+
+const USAGE = `node bench/ab.mjs --base <git-ref> [options]
+  --base=<ref>        the commit to compare the working tree with (required)
+  --runtimes=node,deno,bun    --scenarios=S1,S2,S3,S4,S5,S7
+  --rounds=N          paired rounds (default 9)   --sample-ms=N   per app and round (default 150)
+  --keep              keep the temporary builds (their folder is printed)`;
+
+function parseArgs(args) {
+  const options = { runtimes: ["node", "deno", "bun"], rounds: 9, sampleMs: 150, keep: false };
+  for (let index = 0; index < args.length; index++) {
+    const [flag, inline] = args[index].split(/=(.*)/s);
+    const value = () => inline ?? args[++index];
+    if (flag === "--base") options.base = value();
+    else if (flag === "--runtimes") options.runtimes = value().split(",");
+    else if (flag === "--scenarios") options.scenarios = value().split(",");
+    else if (flag === "--rounds") options.rounds = Number(value());
+    else if (flag === "--sample-ms") options.sampleMs = Number(value());
+    else if (flag === "--keep") options.keep = true;
+    else if (flag === "--help") options.help = true;
+    else throw new Error(`unknown option ${args[index]}\n${USAGE}`);
+  }
+  if (!options.help && !options.base) throw new Error(`--base is required\n${USAGE}`);
+  if (!(options.rounds >= 3)) throw new Error("--rounds must be at least 3");
+  return options;
+}
+
+function git(...args) {
+  return execFileSync("git", args, { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 28 });
+}
+
+/** Compiles `project` (a folder with tsconfig.build.json) into `outDir`: JavaScript only. */
+async function compile(project, outDir) {
+  const tsc = `${ROOT}node_modules/typescript/bin/tsc`;
+  const flags = ["--outDir", outDir, "--noCheck", "--declaration", "false"];
+  await run(process.execPath, [tsc, "-p", join(project, "tsconfig.build.json"), ...flags], {
+    timeoutMs: 180_000,
+  });
+  return join(outDir, "src", "index.js");
+}
+
+/** Both builds in `dir`, which resolves packages through the repository's node_modules. */
+async function buildBoth(dir, sha) {
+  writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
+  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  const source = join(dir, "base-source");
+  mkdirSync(source);
+  const archive = execFileSync("git", ["archive", "--format=tar", sha], {
+    cwd: ROOT,
+    maxBuffer: 1 << 30,
+  });
+  execFileSync("tar", ["-x", "-C", source], { input: archive });
+  symlinkSync(join(ROOT, "node_modules"), join(source, "node_modules"), "dir");
+  const [old, current] = await Promise.all([
+    compile(source, join(dir, "old")),
+    compile(ROOT, join(dir, "new")),
+  ]);
+  return { old, new: current };
+}
+
+function fixed(value) {
+  return value.toFixed(2);
+}
+
+/** One markdown row: new/old with its spread, the noise control, the medians in ns, a verdict. */
+function row(runtime, id, costs) {
+  const ratio = pairedRatio(costs, "new", "old");
+  const noise = pairedRatio(costs, "old2", "old");
+  const margin = noiseMargin({ bare: costs.old, bare2: costs.old2 });
+  let verdict = "within noise";
+  if (ratio.median < 1 - margin) verdict = "**faster**";
+  if (ratio.median > 1 + margin) verdict = "**slower**";
+  const ns = (app) => Math.round(median(costs[app]));
+  return `| ${runtime} | ${id} | ${fixed(ratio.median)} (${fixed(ratio.min)}–${fixed(ratio.max)}) | ${fixed(noise.median)} (${fixed(noise.min)}–${fixed(noise.max)}) | ${ns("new")} / ${ns("old")} | ${verdict} |`;
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  if (options.help) return console.log(USAGE);
+  const sha = git("rev-parse", "--verify", `${options.base}^{commit}`).trim();
+  const dir = mkdtempSync(join(tmpdir(), "edgelette-ab-"));
+  try {
+    const builds = await buildBoth(dir, sha);
+    if (options.runtimes.includes("node")) await buildForNode();
+    const config = { ...builds, rounds: options.rounds, sampleMs: options.sampleMs };
+    if (options.scenarios) config.scenarios = options.scenarios;
+    const dirty = git("status", "--porcelain").trim() !== "" ? " + uncommitted changes" : "";
+    const head = git("rev-parse", "--short", "HEAD").trim();
+    const lines = [
+      `A/B in process: new = working tree (${head}${dirty}), old = ${options.base} (${sha.slice(0, 7)}); ${options.rounds} paired rounds of ${options.sampleMs} ms per app.`,
+      "",
+      "| runtime | scenario | new/old | noise: old2/old | ns per request new / old | |",
+      "| --- | --- | --- | --- | --- | --- |",
+    ];
+    for (const runtime of options.runtimes) {
+      process.stderr.write(`${runtime} … `);
+      const result = await runScript(runtime, "ab-inprocess", config, { timeoutMs: 900_000 });
+      process.stderr.write("done\n");
+      if (result.failures.length > 0) {
+        lines.push(`| ${runtime} | FAILED: ${result.failures.join("; ")} | | | | |`);
+        continue;
+      }
+      for (const [id, costs] of Object.entries(result.samples)) lines.push(row(runtime, id, costs));
+    }
+    console.log(lines.join("\n"));
+  } finally {
+    if (options.keep) console.error(`builds kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
