@@ -57,6 +57,30 @@ ${markdownTable(results)}
 
 ${examples.length ? `What failed (first examples):\n\n${examples.join("\n")}\n` : "Nothing failed."}
 
+## Reading the workerd row
+
+workerd runs under Miniflare, the local dev server, and most of its row is
+Miniflare's, not edgelette's and not production Workers':
+
+- The malformed requests answered 500 (\`*\`, \`x\` and \`http://[bad\` targets, a
+  duplicate \`Host\`, \`Content-Length\` with \`Transfer-Encoding\`, CONNECT) are
+  answered by Miniflare's entry worker before edgelette runs.
+- \`GET /hang\` (a handler that never settles) is answered by workerd's hang
+  detector: a 500 whose body is a stack of Miniflare's \`entry.worker.js\`
+  (counted under "internals shown"), and nothing reaches \`onError\` (counted
+  under "unreported"). \`serve()\`'s \`requestTimeout\` does not exist on workerd;
+  \`App\`'s \`requestTimeout\` (issue 19 item 19, waiting for Core v2) is what
+  answers it there.
+- The ECONNRESETs are keep-alive connections workerd reset after an earlier
+  request on them; \`worker()\` now reads up to 1 MiB of a refused request's
+  unread body (that case is tested in test/runtimes/workerd-wire/), the rest
+  are not yet attributed.
+- "unreported" also holds the bodies that fail midway (\`/stream/*\`): on
+  workerd the failure of a streamed body did not reach \`onError\` in this run;
+  not yet investigated.
+- The flood is unbounded by design there (workerd exposes no buffered
+  amount): every message arrived, and workerd's RSS grew with it.
+
 Machine: ${machine.cpu}, ${machine.memory}, ${machine.os}; load at start ${machine.loadAtStart}.
 Versions: Node ${versions.node}, ${versions.deno}, Bun ${versions.bun}, ws ${versions.ws},
 hono ${versions.hono}; edgelette ${versions.edgelette}. Run on ${machine.date}.
