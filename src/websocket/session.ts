@@ -1,4 +1,5 @@
 import { WebSocketDisconnect } from "../exceptions.ts";
+import { type OutputOf, type Schema, validate } from "../validation/validate.ts";
 import { assertSendableClose, utf8Length } from "./close-frame.ts";
 import { Inbox } from "./inbox.ts";
 import type { TransportEvents, WebSocketMessage, WebSocketTransport } from "./transport.ts";
@@ -126,7 +127,18 @@ export class WebSocketSession {
   }
 
   /** A text or binary message parsed as JSON; invalid JSON rejects and the socket stays open. */
-  async receiveJson(): Promise<unknown> {
+  async receiveJson(): Promise<unknown>;
+  /**
+   * The message validated by `schema` (any Standard Schema): its output, or a
+   * `ValidationError` (422) that closes 4422 if the endpoint lets it through (S-WS-3).
+   */
+  async receiveJson<S extends Schema>(schema: S): Promise<OutputOf<S>>;
+  async receiveJson(schema?: Schema): Promise<unknown> {
+    const value = await this.#receiveJsonValue();
+    return schema === undefined ? value : validate(schema, value, "message");
+  }
+
+  async #receiveJsonValue(): Promise<unknown> {
     const message = await this.#receive();
     const text = typeof message === "string" ? message : decoder.decode(message);
     try {

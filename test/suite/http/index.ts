@@ -12,6 +12,7 @@ import { responsesSuite } from "./responses.ts";
 import { routingSuite } from "./routing.ts";
 import { standaloneSuite } from "./standalone.ts";
 import { testingSuite } from "./testing.ts";
+import { validationSuite } from "./validation.ts";
 
 export type { HttpSuiteOptions } from "./options.ts";
 
@@ -33,6 +34,7 @@ export function httpSuite(api: SuiteApi, options: HttpSuiteOptions): void {
     testingSuite(api);
     requestBodySuite(api);
     badInputSuite(api);
+    validationSuite(api);
     debugSuite(api);
   });
 }
