@@ -21,6 +21,7 @@ describe("S-RT-2: export names", () => {
         "Route",
         "Router",
         "ServerErrorMiddleware",
+        "ValidationError",
         "WebSocketDisconnect",
         "WebSocketException",
         "WebSocketRoute",
@@ -30,6 +31,7 @@ describe("S-RT-2: export names", () => {
         "problemResponse",
         "readJson",
         "status",
+        "validate",
       ]
     `);
   });
