@@ -35,13 +35,18 @@ export type RouteEndpoint<S> = (
 
 /**
  * The endpoint as the route runs it: itself when the route names no schema
- * (no work added), else wrapped so the inputs are validated first.
+ * (no work added), else wrapped so the inputs are validated first:
+ * 1. The body is read first: its 415, 413 and 400 come before any 422 (S-VAL-1).
+ * 2. Every input is validated, so one 422 lists every problem.
  */
 export function withValidation(path: string, endpoint: Endpoint, options: RouteSchemas): Endpoint {
   const schemas = schemasOf(path, options);
   if (schemas.length === 0) return endpoint;
+  const readsBody = options.body !== undefined;
   return async (request, ctx) => {
-    (ctx as Context & { valid: unknown }).valid = await validInputs(schemas, request, ctx);
+    const body = readsBody ? await readJson(request) : undefined;
+    const valid = validInputs(schemas, request, ctx, body);
+    (ctx as Context & { valid: unknown }).valid = valid instanceof Promise ? await valid : valid;
     return endpoint(request, ctx);
   };
 }
@@ -57,24 +62,43 @@ function schemasOf(path: string, options: RouteSchemas): Array<[RouteSource, Sch
   return schemas;
 }
 
-/**
- * 1. The body is read first: its 415, 413 and 400 come before any 422 (S-VAL-1).
- * 2. Every input is validated, so one 422 lists every problem.
- */
-async function validInputs(
-  schemas: Array<[RouteSource, Schema]>,
+type Outcome = unknown; // an output, or the ValidationError for that input
+
+/** The outputs by input name; a promise only when some validator is async (they run side by side). */
+function validInputs(
+  schemas: ReadonlyArray<[RouteSource, Schema]>,
   request: Request,
   ctx: Context,
-): Promise<Record<string, unknown>> {
-  const body = schemas.some(([source]) => source === "body") ? await readJson(request) : undefined;
+  body: unknown,
+): Record<string, unknown> | Promise<Record<string, unknown>> {
+  const outcomes: Outcome[] = [];
+  try {
+    for (const [source, schema] of schemas) {
+      outcomes.push(
+        check(schema, source === "body" ? body : inputOf(source, request, ctx), source),
+      );
+    }
+  } catch (error) {
+    // A validator that throws is a bug (a 500); one still running must not reject unobserved.
+    for (const each of outcomes) if (each instanceof Promise) each.catch(() => {});
+    throw error;
+  }
+  if (outcomes.some((each) => each instanceof Promise)) {
+    return Promise.all(outcomes).then((settled) => collect(schemas, settled));
+  }
+  return collect(schemas, outcomes);
+}
+
+function collect(
+  schemas: ReadonlyArray<[RouteSource, Schema]>,
+  outcomes: readonly Outcome[],
+): Record<string, unknown> {
   const valid: Record<string, unknown> = {};
   const failures: ValidationError[] = [];
-  for (const [source, schema] of schemas) {
-    const input = source === "body" ? body : inputOf(source, request, ctx);
-    const outcome = await check(schema, input, source);
+  outcomes.forEach((outcome, index) => {
     if (outcome instanceof ValidationError) failures.push(outcome);
-    else valid[source] = outcome;
-  }
+    else valid[(schemas[index] as [RouteSource, Schema])[0]] = outcome;
+  });
   if (failures.length > 0) throw joinValidationErrors(failures);
   return valid;
 }

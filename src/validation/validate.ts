@@ -58,7 +58,10 @@ export function check<S extends Schema>(
   source: ValidationSource,
 ): OutputOf<S> | ValidationError | Promise<OutputOf<S> | ValidationError> {
   const result = schema["~standard"].validate(value);
-  if (isPromise(result)) return result.then((each) => outcomeOf(each, value, source));
+  if (isPromise(result)) {
+    // Resolved into a native promise: callers tell sync outcomes from async ones by that.
+    return Promise.resolve(result).then((each) => outcomeOf(each, value, source));
+  }
   return outcomeOf(result, value, source);
 }
 
