@@ -6,6 +6,8 @@ import {
   type Context,
   JSONResponse,
   Route,
+  type RouteContext,
+  type RouteEndpoint,
   type ValidationError,
   type ValidationIssue,
   validate,
@@ -62,6 +64,18 @@ describe("S-VAL-1: validated inputs are typed for the endpoint", () => {
       },
       { query: z.object({ q: z.string() }) },
     );
+  });
+
+  it("S-VAL-1: an endpoint written apart from its route is typed with RouteEndpoint / RouteContext", () => {
+    const Body = z.object({ name: z.string() });
+    const create: RouteEndpoint<{ body: typeof Body }> = (_request, ctx) => {
+      expectTypeOf(ctx.valid.body).toEqualTypeOf<{ name: string }>();
+      return ok();
+    };
+    new Route("/", create, { methods: ["POST"], body: Body });
+    expectTypeOf<RouteContext<{ query: typeof Body }>["valid"]>().toEqualTypeOf<{
+      query: { name: string };
+    }>();
   });
 
   it("S-VAL-1: an option that is not a schema does not type-check", () => {
