@@ -122,7 +122,7 @@ class DenoSocket implements Transport.WebSocketTransport {
   }
 
   accept(options: Transport.AcceptOptions, events: Transport.TransportEvents): Response {
-    const { socket, response } = upgrade(this.#request, options.subprotocol);
+    const { socket, response } = upgrade(this.#request);
     socket.binaryType = "arraybuffer";
     socket.onmessage = ({ data }) =>
       events.message(typeof data === "string" ? data : new Uint8Array(data));
@@ -134,6 +134,9 @@ class DenoSocket implements Transport.WebSocketTransport {
     this.#socket = socket;
     this.#open.add(this);
     for (const [name, value] of options.headers ?? []) response.headers.set(name, value);
+    // Set here, not passed to Deno: Deno splits the offer on ", " only, so `a,b` (as the
+    // `ws` client sends it) failed; the session already checked it per RFC 6455 (S-WS-13).
+    if (options.subprotocol) response.headers.set("sec-websocket-protocol", options.subprotocol);
     return response;
   }
 
@@ -163,11 +166,29 @@ class DenoSocket implements Transport.WebSocketTransport {
   }
 }
 
-/** A malformed upgrade (no key, wrong version) is the client's mistake: a 400, not a 500. */
-function upgrade(request: Request, protocol: string | undefined) {
+/**
+ * A malformed upgrade (no key, wrong version) is the client's mistake: a 400,
+ * not a 500, and never with Deno's own error text.
+ */
+function upgrade(request: Request): DenoUpgrade {
+  keepReadable(request);
   try {
-    return Deno.upgradeWebSocket(request, { protocol });
-  } catch (error) {
-    throw new HTTPException(400, error instanceof Error ? error.message : "Bad WebSocket upgrade");
+    return Deno.upgradeWebSocket(request, {});
+  } catch {
+    throw new HTTPException(400, "invalid WebSocket upgrade request");
   }
+}
+
+/**
+ * Deno closes the request at the upgrade: its headers and `clone()` then throw
+ * "Request closed", yet the endpoint, middleware and `onError` still hold it
+ * (S-WS-13). Iterating the headers makes Deno copy them into the `Headers`
+ * object, which then outlives the request; `clone()` copies what is left.
+ */
+function keepReadable(request: Request): void {
+  const headers = request.headers;
+  for (const _ of headers);
+  const { url, method } = request;
+  const clone = () => new Request(url, { method, headers });
+  Object.defineProperty(request, "clone", { value: clone, configurable: true });
 }

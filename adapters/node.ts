@@ -22,6 +22,7 @@ import {
   serverError,
 } from "../src/server/execution-context.ts";
 import type { Fetchable } from "../src/types.ts";
+import { handshakeHeaders } from "../src/websocket/transport.ts";
 import { ClientWatch, toRequest, writeResponse } from "./node-http.ts";
 import { NodeSocket, watchUntilHandOver, writeDenial } from "./node-socket.ts";
 
@@ -79,8 +80,9 @@ class NodeServer {
       socket.once("close", () => this.#connections.delete(socket));
     });
     this.#wss.on("headers", (lines, req) => {
-      const accepted = this.#sockets.get(req)?.accepted;
-      for (const [name, value] of accepted?.headers ?? []) lines.push(`${name}: ${value}`);
+      for (const [name, value] of this.#sockets.get(req)?.handshake ?? []) {
+        if (name !== "sec-websocket-protocol") lines.push(`${name}: ${value}`); // ws writes that one
+      }
     });
   }
 
@@ -126,6 +128,7 @@ class NodeServer {
       if (!transport.accepted) return await writeDenial(req, socket, response);
       if (socket.destroyed) return transport.abandon(); // the client left while the endpoint ran
       if (this.#closing) transport.close(1001, "going away");
+      transport.handshake = handshakeHeaders(response, transport.accepted); // middleware's too
       this.#sockets.set(req, transport);
       this.#wss.handleUpgrade(req, socket, handOver(), (ws) => transport.attach(ws));
       await transport.ended;

@@ -93,3 +93,23 @@ export class ClientDisconnect extends EdgeletteException {
   }
 }
 brand(ClientDisconnect, "ClientDisconnect");
+
+/**
+ * A client's message the endpoint cannot use: a frame of the wrong type for
+ * `receiveText`/`receiveBytes` (1003) or invalid JSON for `receiveJson`
+ * (1007). A `WebSocketException`, so uncaught it closes the socket with its
+ * code and is not reported; caught, the socket stays open (S-WS-12).
+ * @example try { await ws.receiveJson() } catch (e) { if (!(e instanceof InvalidWebSocketMessage)) throw e }
+ */
+export class InvalidWebSocketMessage extends WebSocketException {
+  constructor(code: 1003 | 1007, reason: string, options?: ErrorOptions) {
+    super(code, reason);
+    if (options !== undefined && "cause" in options) {
+      Object.defineProperty(this, "cause", {
+        value: options.cause,
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+}

@@ -13,7 +13,7 @@ import { below, type Outcome } from "./exceptions.ts";
 import { handle } from "./handle.ts";
 import type { Wrappable } from "./to-layer.ts";
 import { callUnhandledHandler, notAResponse, serverErrorResponse } from "./unhandled.ts";
-import { isWatched, watchBody } from "./watch-body.ts";
+import { bodyFinished, isWatched, watchBody } from "./watch-body.ts";
 
 export interface ServerErrorMiddlewareOptions {
   /** Answers unhandled errors (the same as registering key `Error`). */
@@ -62,7 +62,7 @@ export class ServerErrorMiddleware implements ServerErrorSink {
   readonly fetch = (request: Request, env?: unknown, executionCtx?: unknown): Answer => {
     const ctx = new RequestContext(request, env, executionCtx, this);
     try {
-      return this.#deliver(this.#next(request, ctx), request, ctx);
+      return this.#settle(this.#next(request, ctx), request, ctx);
     } catch (error) {
       return this.#recover(error, request, ctx);
     }
@@ -72,7 +72,7 @@ export class ServerErrorMiddleware implements ServerErrorSink {
   readonly handle: Layer = (request, ctx) => {
     const context = asRequestContext(request, ctx, this);
     try {
-      return this.#deliver(this.#next(request, context), request, context);
+      return this.#settle(this.#next(request, context), request, context);
     } catch (error) {
       return this.#recover(error, request, context);
     }
@@ -90,7 +90,8 @@ export class ServerErrorMiddleware implements ServerErrorSink {
     await this.#callUnhandledHandler(error, request, ctx);
   }
 
-  #deliver(outcome: Outcome, request: Request, ctx: RequestContext): Answer {
+  /** The layer below answered (or missed, or promised): send it, or recover from its error. */
+  #settle(outcome: Outcome, request: Request, ctx: RequestContext): Answer {
     if (outcome instanceof Response) return this.#send(outcome, request, ctx);
     if (isHTTPException(outcome)) return this.#recover(outcome, request, ctx);
     return outcome.then(
@@ -150,14 +151,18 @@ export class ServerErrorMiddleware implements ServerErrorSink {
     if (!(response instanceof Response)) {
       return this.#unhandled(notAResponse(response, "the handler"), request, ctx);
     }
-    const tasks = takeBackground(response);
-    if (tasks) ctx.waitUntil(runBackground(tasks));
-    if (isBuffered(response) || isWatched(response)) return response;
-    try {
-      return watchBody(response, (error) => this.report(error, request, ctx));
-    } catch (error) {
-      // A body already read or locked cannot be sent: a bug, answered as one.
-      return this.#unhandled(error, request, ctx);
+    let sent = response;
+    if (!isBuffered(response) && !isWatched(response)) {
+      try {
+        sent = watchBody(response, (error) => this.report(error, request, ctx));
+      } catch (error) {
+        // A body already read or locked cannot be sent: a bug, answered as one.
+        return this.#unhandled(error, request, ctx);
+      }
     }
+    // Background work starts once the response is handed over: for a stream, once it ended.
+    const tasks = takeBackground(response);
+    if (tasks) ctx.waitUntil(runBackground(tasks, bodyFinished(sent)));
+    return sent;
   }
 }

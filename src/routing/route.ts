@@ -1,5 +1,5 @@
 import type { Answer, Layer } from "../layer.ts";
-import { withBackgroundOf } from "../responses.ts";
+import { PlainTextResponse, withBackgroundOf } from "../responses.ts";
 import type { Endpoint, WebSocketEndpoint } from "../types.ts";
 import {
   type RouteEndpoint,
@@ -82,7 +82,12 @@ export class Route<S extends RouteSchemas = Record<never, never>> {
 /** Status and headers kept, body dropped, background tasks kept (S-ROU-6, S-BG-1). */
 async function withoutBody(response: Response): Promise<Response> {
   await response.body?.cancel();
-  return withBackgroundOf(response, new Response(null, response));
+  const head = new Response(null, response);
+  // Bun types a string body only as it sends it: without the body, say what it would have.
+  if (response instanceof PlainTextResponse && !head.headers.has("content-type")) {
+    head.headers.set("content-type", "text/plain;charset=UTF-8");
+  }
+  return withBackgroundOf(response, head);
 }
 
 /**

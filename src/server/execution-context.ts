@@ -1,4 +1,5 @@
 import { SOURCE_READER, type SourceReader } from "../debug/source-reader.ts";
+import { serverErrorResponse } from "../middleware/unhandled.ts";
 import { WEBSOCKET_UPGRADER, type WebSocketUpgrader } from "../websocket/transport.ts";
 
 /** What the Deno, Bun and Node adapters' `serve()` accept. */
@@ -85,7 +86,7 @@ export function reporterFor(options: ServeOptions): (error: unknown) => void {
 /** What an adapter answers when `app.fetch` threw: the error reported, a plain 500. */
 export function serverError(error: unknown, report: (error: unknown) => void): Response {
   report(error);
-  return new Response("Internal Server Error", { status: 500 });
+  return serverErrorResponse();
 }
 
 /**

@@ -1,5 +1,6 @@
 import { App } from "../../src/app.ts";
 import { HTTPException } from "../../src/exceptions.ts";
+import { readJson } from "../../src/request-body.ts";
 import { JSONResponse, PlainTextResponse } from "../../src/responses.ts";
 import { Mount, Route } from "../../src/routing/route.ts";
 import type { Context } from "../../src/types.ts";
@@ -49,6 +50,15 @@ function breakingBody(): Response {
   return new Response(body, { headers: { "content-type": "text/plain; charset=utf-8" } });
 }
 
+/** Reads the body, then rejects it: the 422 handler reads it again (S-BAD-1). */
+const validate = async (request: Request) => {
+  await readJson(request);
+  throw new HTTPException(422, "invalid");
+};
+
+const bodyAgain = async (request: Request) =>
+  new JSONResponse({ text: await request.text(), json: await request.json() }, { status: 422 });
+
 /** Fails after its first chunk with a value that is not an `Error`. */
 function bodyBrokenByString(): Response {
   let sent = false;
@@ -93,6 +103,7 @@ export function createWireApp(): App {
       new Route("/items", items, { methods: ["GET", "POST"] }),
       new Route("/background-fails", failingBackground),
       new Route("/stream-breaks", breakingBody),
+      new Route("/validate", validate, { methods: ["POST"] }),
       new Route("/stream-breaks-string", bodyBrokenByString),
       new Route("/files/{p:path}", fileParam),
       new Route("/landing", landing),
@@ -101,6 +112,7 @@ export function createWireApp(): App {
     ],
     exceptionHandlers: [
       [404, notFound],
+      [422, bodyAgain],
       [Error, serverError],
     ],
     onError: record,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { connect } from "node:net";
 import type { SuiteApi } from "./api.ts";
+import { mediaType, WIRE_TEXT_PLAIN } from "./http/support.ts";
 
 /**
  * The over-the-wire slice of the HTTP suite: a real `fetch` against a real
@@ -85,14 +86,14 @@ export function wireSuite({ describe, it }: SuiteApi, target: WireTarget): void 
     it("S-RES-8: a text route answers text/plain over a real connection", async () => {
       const response = await get("/text");
       assert.equal(response.status, 200);
-      assert.equal(response.headers.get("content-type"), "text/plain; charset=utf-8");
+      assert.equal(mediaType(response.headers.get("content-type")), WIRE_TEXT_PLAIN);
       assert.equal(await response.text(), "hello, wire");
     });
 
     it("S-ROU-6: HEAD on a GET route answers the same status and headers with no body", async () => {
       const response = await get("/text", { method: "HEAD" });
       assert.equal(response.status, 200);
-      assert.equal(response.headers.get("content-type"), "text/plain; charset=utf-8");
+      assert.equal(mediaType(response.headers.get("content-type")), WIRE_TEXT_PLAIN);
       assert.equal(await response.text(), "");
     });
 
@@ -134,6 +135,14 @@ export function wireSuite({ describe, it }: SuiteApi, target: WireTarget): void 
       assert.equal(response.status, 500);
       assert.equal(await response.text(), "custom 500");
       assert.equal(await reportsOf("wire string"), before + 1);
+    });
+
+    it("S-BAD-1: a body readJson read (declared Content-Length) is read again by the 422 handler", async () => {
+      const body = JSON.stringify({ name: "wire" });
+      const headers = { "content-type": "application/json" };
+      const response = await get("/validate", { method: "POST", body, headers });
+      assert.equal(response.status, 422);
+      assert.deepEqual(await response.json(), { text: body, json: { name: "wire" } });
     });
 
     it("S-ROU-3: a wrong method is a 405 with the Allow header", async () => {
