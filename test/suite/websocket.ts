@@ -401,6 +401,15 @@ export function webSocketSuite(
     });
 
     describe("S-VAL-1: receiveJson(schema) validates a message", () => {
+      it("S-WS-12, S-VAL-1: a message that is not JSON closes 1007 before any schema runs", async () => {
+        const socket = await target.connect("/ws/validated");
+        socket.send("{not json");
+        assert.deepEqual(await nextClose(socket), {
+          code: 1007,
+          reason: "message is not valid JSON",
+        });
+      });
+
       it("S-VAL-1, S-WS-3: a caught failure leaves the socket usable; an uncaught one closes 4422, not reported", async () => {
         const socket = await target.connect("/ws/validated");
         socket.send(JSON.stringify({ room: PLANTED_SECRET, text: "hi" }));

@@ -80,6 +80,12 @@ function validationApp(options: { problems?: boolean } = {}) {
         }),
       }),
       new Route("/plain", (_request, ctx) => new JSONResponse({ valid: "valid" in ctx })),
+      new Route(
+        "/raw",
+        async (request, ctx) =>
+          new JSONResponse({ valid: ctx.valid.body, raw: await request.text() }),
+        { methods: ["POST"], body: z.object({ n: z.coerce.number() }) },
+      ),
     ],
     exceptionHandlers: options.problems ? problemDetailsHandlers() : [],
     onError: spy.onError,
@@ -196,6 +202,12 @@ export function validationSuite({ describe, it }: SuiteApi): void {
       assert.equal(await response.text(), "Internal Server Error");
       assert.equal(spy.errors.length, 1);
       assert.equal((spy.errors[0] as Error).message, "a bug in the schema");
+    });
+
+    it("S-BAD-1, S-VAL-1: the endpoint can still read the raw body the schema validated", async () => {
+      const { client } = validationApp();
+      const response = await client.post("/raw", jsonBody({ n: "7" }));
+      assert.deepEqual(await response.json(), { valid: { n: 7 }, raw: '{"n":"7"}' });
     });
 
     it("S-VAL-1: a route with no schema gets no ctx.valid and its endpoint runs as given", async () => {
