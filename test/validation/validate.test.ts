@@ -168,3 +168,21 @@ describe("S-VAL-1: messages lose every quotation of the input", () => {
     expect(error.detail).toEqual([{ in: "body", path: "/x/y", message: "m" }]);
   });
 });
+
+describe("S-VAL-1: keys the client sent", () => {
+  const secretKey = "k3y-0f-s3cr3ts";
+
+  it("S-VAL-1: a key a strict schema refuses at the root is not quoted back (zod strictObject)", async () => {
+    const failure = await failureOf(
+      validate(z.strictObject({ a: z.number() }), { a: 1, [secretKey]: 1 }),
+    );
+    expect(failure.detail).toEqual([{ in: "body", path: "", message: 'Unrecognized key: "…"' }]);
+  });
+
+  it("S-VAL-1 (documented limit): where a validator puts the refused key in the path, the path names it", async () => {
+    const failure = await failureOf(
+      validate(v.strictObject({ a: v.number() }), { a: 1, [secretKey]: 1 }),
+    );
+    expect(failure.detail.map((each) => each.path)).toEqual([`/${secretKey}`]);
+  });
+});
