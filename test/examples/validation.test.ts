@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { app as valibotApp } from "../../examples/validation/valibot.ts";
 import { app as zodApp } from "../../examples/validation/zod.ts";
@@ -85,4 +87,24 @@ describe("the README's valibot example", () => {
       { in: "message", path: "/y", message: expect.stringMatching(/^Invalid key: Expected "y"/) },
     ]);
   });
+});
+
+describe("the README's validation examples", () => {
+  const readme = readFileSync(resolve(import.meta.dirname, "../../README.md"), "utf8");
+
+  for (const file of ["zod.ts", "valibot.ts"]) {
+    it(`are the code of examples/validation/${file}, which these tests run`, () => {
+      const source = readFileSync(
+        resolve(import.meta.dirname, "../../examples/validation", file),
+        "utf8",
+      );
+      // Every top-level block but the file's own header, imports and export.
+      const blocks = source
+        .split("\n\n")
+        .map((block) => block.trim())
+        .filter((block) => !/^(\/\/ The README|import |export )/.test(block));
+      expect(blocks.length).toBeGreaterThan(1);
+      for (const block of blocks) expect(readme).toContain(block);
+    });
+  }
 });
