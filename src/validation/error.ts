@@ -32,8 +32,21 @@ export class ValidationError extends HTTPException {
   declare readonly detail: ValidationIssue[];
 
   constructor(issues: ReadonlyArray<StandardSchemaV1.Issue>, options: ValidationErrorOptions) {
-    super(422, issuesFor(issues, options));
+    // The detail is set after `super`: HTTPException would JSON-encode it for
+    // the message, which costs more than most validations (S-EXC-6).
+    super(422, "");
+    const detail = issuesFor(issues, options);
+    (this as { detail: unknown }).detail = detail;
+    this.message = messageOf(detail);
   }
+}
+
+/** `422: body /name: Too small…; query (root): …`: where and what, one issue after another. */
+function messageOf(detail: readonly ValidationIssue[]): string {
+  if (detail.length === 0) return "422: Unprocessable Content";
+  let text = "422:";
+  for (const issue of detail) text += ` ${issue.in} ${issue.path || "(root)"}: ${issue.message};`;
+  return text.slice(0, -1);
 }
 
 function issuesFor(
@@ -87,6 +100,6 @@ function valueAt(input: unknown, path: ReadonlyArray<PathSegment>): unknown {
 export function joinValidationErrors(errors: readonly ValidationError[]): ValidationError {
   const [first, ...rest] = errors as [ValidationError, ...ValidationError[]];
   for (const other of rest) first.detail.push(...other.detail);
-  if (rest.length > 0) first.message = `422: ${JSON.stringify(first.detail)}`;
+  if (rest.length > 0) first.message = messageOf(first.detail);
   return first;
 }

@@ -26,9 +26,12 @@ export function withoutInput(message: string, value: unknown): string {
   const { leaves, keys } = partsOf(value);
   if (leaves.length === 0 && keys.length === 0) return message;
   const strings = leaves.filter((leaf): leaf is string => typeof leaf === "string");
-  let text = message.replace(QUOTED, (quoted, inner: string) =>
-    quotesInput(inner, strings, keys) ? `"${HIDDEN}"` : quoted,
-  );
+  let text = message;
+  if (text.includes('"')) {
+    text = text.replace(QUOTED, (quoted, inner: string) =>
+      quotesInput(inner, strings, keys) ? `"${HIDDEN}"` : quoted,
+    );
+  }
   for (const leaf of leaves) text = removeLeaf(text, leaf);
   return text;
 }
@@ -52,7 +55,8 @@ function removeLeaf(text: string, leaf: Leaf): string {
   const raw = String(leaf);
   const forms = typeof leaf === "string" ? [raw, JSON.stringify(leaf).slice(1, -1)] : [raw];
   for (const form of new Set(forms)) {
-    if (form === "") continue;
+    // Most messages quote nothing: a plain search first, a pattern only where it is found.
+    if (form === "" || !text.includes(form)) continue;
     text =
       typeof leaf === "string" && form.length >= MIN_ANYWHERE
         ? text.replaceAll(form, HIDDEN)
@@ -90,7 +94,9 @@ function partsOf(value: unknown): Parts {
 function collect(value: unknown, depth: number, parts: Parts): void {
   const { leaves, keys } = parts;
   if (leaves.length + keys.length >= MAX_PARTS) return;
-  if (typeof value === "string" || typeof value === "boolean") leaves.push(value);
+  if (typeof value === "string") {
+    if (value !== "") leaves.push(value); // nothing to hide in an empty string
+  } else if (typeof value === "boolean") leaves.push(value);
   else if (typeof value === "number" && Number.isFinite(value)) leaves.push(value);
   else if (typeof value === "bigint") leaves.push(String(value));
   else if (typeof value === "object" && value !== null && depth < MAX_DEPTH) {

@@ -48,7 +48,10 @@ describe("S-VAL-1: validate(schema, value, in)", () => {
     expect(failure.detail).toEqual([
       { in: "headers", path: "/a", message: "Invalid input: expected number, received string" },
     ]);
-    expect(failure.message).toBe(`422: ${JSON.stringify(failure.detail)}`);
+    expect(failure.message).toBe(
+      "422: headers /a: Invalid input: expected number, received string",
+    );
+    expect(String(failure)).toBe(`ValidationError: ${failure.message}`);
     const body = await failureOf(validate(z.number(), "x"));
     expect(body.detail[0]?.in).toBe("body");
   });
@@ -83,6 +86,10 @@ describe("S-VAL-1: ValidationError", () => {
       { in: "body" },
     );
     expect(error.detail.map((each) => each.path)).toEqual(["", "/items/0/a~1b~0c", "/s"]);
+    expect(error.message).toBe(
+      "422: body (root): root; body /items/0/a~1b~0c: nested; body /s: symbol",
+    );
+    expect(new ValidationError([], { in: "query" }).message).toBe("422: Unprocessable Content");
   });
 
   it("S-VAL-1: nested paths and arrays from zod, valibot and arktype read the same", async () => {
