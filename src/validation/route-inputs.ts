@@ -114,7 +114,7 @@ function inputOf(source: Exclude<RouteSource, "body">, request: Request, ctx: Co
  * an array of strings in order. Values stay strings: coercing them to numbers
  * is the schema's job (`z.coerce.number()`, valibot's `v.toNumber()`).
  */
-export function queryOf(url: string): Record<string, string | string[]> {
+function queryOf(url: string): Record<string, string | string[]> {
   const query: Record<string, string | string[]> = Object.create(null);
   for (const [key, value] of new URL(url).searchParams) {
     const seen = query[key];

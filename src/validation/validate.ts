@@ -8,7 +8,7 @@ export type Schema = StandardSchemaV1;
 export type OutputOf<S extends Schema> = StandardSchemaV1.InferOutput<S>;
 
 /** Whether `value` implements Standard Schema v1 (arktype's types are functions, so both kinds count). */
-export function isStandardSchema(value: unknown): value is Schema {
+function isStandardSchema(value: unknown): value is Schema {
   if ((typeof value !== "object" && typeof value !== "function") || value === null) return false;
   const props = (value as Partial<Schema>)["~standard"];
   return props?.version === 1 && typeof props.validate === "function";
