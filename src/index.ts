@@ -35,7 +35,15 @@ export {
   WebSocketRoute,
 } from "./routing/route.ts";
 export { Router, type RouterOptions } from "./routing/router.ts";
+export {
+  type EventSourceInit,
+  EventSourceResponse,
+  formatEvent,
+  lastEventId,
+  type ServerSentEvent,
+} from "./sse.ts";
 export * as status from "./status.ts";
+export { type ChunkSource, StreamingResponse } from "./streaming.ts";
 export type {
   Context,
   Endpoint,

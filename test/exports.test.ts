@@ -11,6 +11,7 @@ describe("S-RT-2: export names", () => {
         "App",
         "ClientDisconnect",
         "Config",
+        "EventSourceResponse",
         "ExceptionMiddleware",
         "HTMLResponse",
         "HTTPException",
@@ -22,12 +23,15 @@ describe("S-RT-2: export names", () => {
         "Route",
         "Router",
         "ServerErrorMiddleware",
+        "StreamingResponse",
         "ValidationError",
         "WebSocketDisconnect",
         "WebSocketException",
         "WebSocketRoute",
         "WebSocketSession",
         "buildStack",
+        "formatEvent",
+        "lastEventId",
         "problemDetailsHandlers",
         "problemResponse",
         "readJson",
@@ -40,6 +44,7 @@ describe("S-RT-2: export names", () => {
   it("edgelette/testing", async () => {
     expect(Object.keys(await import("../src/testing/index.ts")).sort()).toMatchInlineSnapshot(`
       [
+        "EventStream",
         "HTTPException",
         "TestClient",
         "TestWebSocket",

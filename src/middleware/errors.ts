@@ -7,6 +7,7 @@ import type { HandlerKey, HandlerTable } from "../handler-table.ts";
 import type { Answer, Layer } from "../layer.ts";
 import { consoleReporter, type ErrorReporter, reportOnce } from "../reporting.ts";
 import { isBuffered, takeBackground } from "../responses.ts";
+import { firstChunk, isUnstarted, type PulledResponse } from "../streaming.ts";
 import type { AnyExceptionHandler, ExceptionHandler, WebSocketExceptionHandler } from "../types.ts";
 import { createHandlerTable } from "./default-handlers.ts";
 import { below, type Outcome } from "./exceptions.ts";
@@ -153,6 +154,7 @@ export class ServerErrorMiddleware implements ServerErrorSink {
     }
     let sent = response;
     if (!isBuffered(response) && !isWatched(response)) {
+      if (isUnstarted(response)) return this.#sendStarted(response, request, ctx);
       try {
         sent = watchBody(response, (error) => this.report(error, request, ctx));
       } catch (error) {
@@ -164,5 +166,13 @@ export class ServerErrorMiddleware implements ServerErrorSink {
     const tasks = takeBackground(response);
     if (tasks) ctx.waitUntil(runBackground(tasks, bodyFinished(sent)));
     return sent;
+  }
+
+  /** A streamed response no route started (middleware made it): its first chunk first (S-STR-1). */
+  #sendStarted(response: PulledResponse<unknown>, request: Request, ctx: RequestContext): Answer {
+    return firstChunk(response).then(
+      (started) => this.#send(started, request, ctx),
+      (error) => this.#recover(error, request, ctx),
+    );
   }
 }

@@ -10,7 +10,9 @@ import { reportingSuite } from "./reporting.ts";
 import { requestBodySuite } from "./request-body.ts";
 import { responsesSuite } from "./responses.ts";
 import { routingSuite } from "./routing.ts";
+import { sseSuite } from "./sse.ts";
 import { standaloneSuite } from "./standalone.ts";
+import { streamingSuite } from "./streaming.ts";
 import { testingSuite } from "./testing.ts";
 import { validationSuite } from "./validation.ts";
 
@@ -32,6 +34,8 @@ export function httpSuite(api: SuiteApi, options: HttpSuiteOptions): void {
     backgroundSuite(api);
     reportingSuite(api, options);
     testingSuite(api);
+    streamingSuite(api, options);
+    sseSuite(api);
     requestBodySuite(api);
     badInputSuite(api);
     validationSuite(api);
