@@ -116,7 +116,12 @@ function inputOf(source: Exclude<RouteSource, "body">, request: Request, ctx: Co
  */
 function queryOf(url: string): Record<string, string | string[]> {
   const query: Record<string, string | string[]> = Object.create(null);
-  for (const [key, value] of new URL(url).searchParams) {
+  const start = url.indexOf("?");
+  if (start === -1) return query;
+  const end = url.indexOf("#", start);
+  // Not `new URL(url)`: Bun gives a path-only URL to a request without a Host header.
+  const search = url.slice(start + 1, end === -1 ? undefined : end);
+  for (const [key, value] of new URLSearchParams(search)) {
     const seen = query[key];
     if (seen === undefined) query[key] = value;
     else if (Array.isArray(seen)) seen.push(value);

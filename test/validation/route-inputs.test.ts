@@ -78,4 +78,12 @@ describe("S-VAL-1: a route's validators", () => {
       ],
     });
   });
+
+  it("S-VAL-1: the query is read from a path-only URL too (Bun's, for a request without Host)", async () => {
+    const route = new Route("/s", echo, { query: schemaOf((value) => ({ value })) });
+    const pathOnly = { url: "/s?q=1&q=2", headers: new Headers(), method: "GET" } as Request;
+    const ctx = { params: {}, env: {}, state: {}, waitUntil() {} };
+    const response = await route.endpoint(pathOnly, ctx);
+    expect(await response.json()).toEqual({ query: { q: ["1", "2"] } });
+  });
 });
