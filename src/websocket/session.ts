@@ -1,5 +1,5 @@
 import { InvalidWebSocketMessage, WebSocketDisconnect } from "../exceptions.ts";
-import { type OutputOf, type Schema, validate } from "../validation/validate.ts";
+import { assertSchema, type OutputOf, type Schema, validate } from "../validation/validate.ts";
 import { assertSendableClose, utf8Length } from "./close-frame.ts";
 import { Inbox } from "./inbox.ts";
 import {
@@ -141,6 +141,7 @@ export class WebSocketSession {
    */
   async receiveJson<S extends Schema>(schema: S): Promise<OutputOf<S>>;
   async receiveJson(schema?: Schema): Promise<unknown> {
+    if (schema !== undefined) assertSchema(schema, "receiveJson(schema)"); // before a message is taken
     const value = await this.#receiveJsonValue();
     return schema === undefined ? value : validate(schema, value, "message");
   }
