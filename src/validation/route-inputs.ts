@@ -8,12 +8,22 @@ import { assertSchema, check, type OutputOf, type Schema } from "./validate.ts";
  * path parameters and the headers; the endpoint finds the outputs on `ctx.valid`.
  */
 
-/** The inputs a route can validate, in the order they are checked. */
-const SOURCES = ["params", "query", "headers", "body"] as const;
-type RouteSource = (typeof SOURCES)[number];
-
 /** The schemas a route may name; any Standard Schema v1 validator. */
-export type RouteSchemas = { [K in RouteSource]?: Schema };
+export interface RouteSchemas {
+  /** The path parameters, as the path converted them (`{id:int}` gives a number). */
+  params?: Schema;
+  /** The query string: a key given once is a string, a repeated key an array of strings. */
+  query?: Schema;
+  /** The request headers, by lower-cased name. */
+  headers?: Schema;
+  /** The JSON body, read by `readJson` first: 415, 413 and 400 come before any 422. */
+  body?: Schema;
+}
+
+type RouteSource = keyof RouteSchemas;
+
+/** The inputs a route can validate, in the order they are checked. */
+const SOURCES: readonly RouteSource[] = ["params", "query", "headers", "body"];
 
 /** The validated values, one per schema the route names, with their output types. */
 export type ValidInputs<S> = {
