@@ -32,9 +32,11 @@ describe("S-RT-2: export names", () => {
         "buildStack",
         "formatEvent",
         "lastEventId",
+        "observeRequest",
         "problemDetailsHandlers",
         "problemResponse",
         "readJson",
+        "requestId",
         "status",
         "validate",
       ]
@@ -51,6 +53,14 @@ describe("S-RT-2: export names", () => {
         "WebSocketDenialResponse",
         "WebSocketDisconnect",
         "WebSocketException",
+      ]
+    `);
+  });
+
+  it("edgelette/otel", async () => {
+    expect(Object.keys(await import("../src/otel/index.ts")).sort()).toMatchInlineSnapshot(`
+      [
+        "tracing",
       ]
     `);
   });
@@ -88,7 +98,7 @@ describe("S-RT-2: export names", () => {
     `);
   });
 
-  it("the exports map covers the root, testing and every adapter, each with types", () => {
+  it("the exports map covers the root, testing, otel and every adapter, each with types", () => {
     const entries = Object.entries(packageJson.exports).filter(([key]) => key !== "./package.json");
     expect(entries.map(([key]) => key)).toEqual([
       ".",
@@ -98,6 +108,7 @@ describe("S-RT-2: export names", () => {
       "./bun",
       "./node",
       "./hono",
+      "./otel",
     ]);
     for (const [, target] of entries) {
       expect(Object.keys(target as object)).toEqual(["types", "default"]);

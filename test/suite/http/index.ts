@@ -5,6 +5,7 @@ import { debugSuite } from "./debug.ts";
 import { exceptionsSuite } from "./exceptions.ts";
 import { handlerTableSuite } from "./handler-table.ts";
 import { layersSuite } from "./layers.ts";
+import { observabilitySuite } from "./observability.ts";
 import type { HttpSuiteOptions } from "./options.ts";
 import { reportingSuite } from "./reporting.ts";
 import { requestBodySuite } from "./request-body.ts";
@@ -33,6 +34,7 @@ export function httpSuite(api: SuiteApi, options: HttpSuiteOptions): void {
     routingSuite(api);
     backgroundSuite(api);
     reportingSuite(api, options);
+    observabilitySuite(api);
     testingSuite(api);
     streamingSuite(api, options);
     sseSuite(api);
