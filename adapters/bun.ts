@@ -1,6 +1,8 @@
 // edgelette on Bun: `serve(app, { port })` over `Bun.serve`, WebSockets over
 // `server.upgrade`, settings from `Bun.env` through `config()`.
+import { readFileSync } from "node:fs";
 import { Config } from "../src/config.ts";
+import { createSourceReader } from "../src/debug/source-reader.ts";
 import { HTTPException } from "../src/exceptions.ts";
 import {
   createExecutionContext,
@@ -12,11 +14,12 @@ import {
   serverError,
 } from "../src/server/execution-context.ts";
 import type { Fetchable } from "../src/types.ts";
-import type {
-  AcceptOptions,
-  TransportEvents,
-  WebSocketMessage,
-  WebSocketTransport,
+import {
+  type AcceptOptions,
+  handshakeHeaders,
+  type TransportEvents,
+  type WebSocketMessage,
+  type WebSocketTransport,
 } from "../src/websocket/transport.ts";
 
 export type { ServeOptions, ServerHandle };
@@ -50,9 +53,13 @@ declare const Bun: {
   }): BunServer;
 };
 
-/** One upgrade: `accept()` hands the request to Bun, which reports back through `ws.data`. */
+/**
+ * One upgrade. `accept()` only records the endpoint's choice; once the app has
+ * answered, `upgrade()` hands the request to Bun with the headers of that
+ * answer (middleware's included), and Bun reports back through `ws.data`.
+ */
 class BunTransport implements WebSocketTransport {
-  upgraded = false;
+  accepted: AcceptOptions | undefined;
   events: TransportEvents | undefined;
   #socket: BunSocket | undefined;
   #queued: WebSocketMessage[] = [];
@@ -66,16 +73,23 @@ class BunTransport implements WebSocketTransport {
   ) {}
 
   accept(options: AcceptOptions, events: TransportEvents): Response {
-    const headers = new Headers(options.headers);
-    if (options.subprotocol) headers.set("sec-websocket-protocol", options.subprotocol);
-    this.events = events;
-    // Bun checks the handshake headers; a malformed upgrade is the client's fault, not a 500.
-    if (!this.server.upgrade(this.request, { data: this, headers })) {
+    // A malformed upgrade is the client's fault: a 400 through the handlers, not a 500.
+    if (!isValidHandshake(this.request)) {
       throw new HTTPException(400, "invalid WebSocket upgrade request");
     }
-    this.upgraded = true;
+    this.accepted = options;
+    this.events = events;
     // Bun never sees this: the adapter's fetch returns undefined for an upgraded request.
-    return new Response(null, { status: 101, headers });
+    return new Response(null, { status: 101, headers: options.headers });
+  }
+
+  /** Completes the handshake with the app's answer; undefined tells Bun the request is upgraded. */
+  upgrade(response: Response): Response | undefined {
+    const headers = handshakeHeaders(response, this.accepted as AcceptOptions);
+    if (upgradeWithChosenSubprotocol(this.server, this.request, { data: this, headers }))
+      return undefined;
+    this.closed(1006, "");
+    return new Response("invalid WebSocket upgrade request", { status: 400 });
   }
 
   send(data: WebSocketMessage): void {
@@ -105,18 +119,48 @@ class BunTransport implements WebSocketTransport {
   }
 }
 
+/** What Bun's upgrade needs of the request (it would refuse the rest). */
+function isValidHandshake(request: Request): boolean {
+  const key = request.headers.get("sec-websocket-key") ?? "";
+  return /^[+/0-9A-Za-z]{22}==$/.test(key) && request.headers.get("sec-websocket-version") === "13";
+}
+
+/**
+ * Bun confirms the client's first offered subprotocol unless the headers name
+ * one; when the endpoint chose none, the 101 must carry none (S-WS-13). So
+ * the offer is hidden from Bun for the call, and put back for the endpoint.
+ */
+function upgradeWithChosenSubprotocol(
+  server: BunServer,
+  request: Request,
+  options: { data: BunTransport; headers: Headers },
+): boolean {
+  const offer = request.headers.get("sec-websocket-protocol");
+  if (offer === null || options.headers.has("sec-websocket-protocol")) {
+    return server.upgrade(request, options);
+  }
+  request.headers.delete("sec-websocket-protocol");
+  try {
+    return server.upgrade(request, options);
+  } finally {
+    request.headers.set("sec-websocket-protocol", offer);
+  }
+}
+
 /** Serves `app` with `Bun.serve`; resolves once it listens. Stop it with `close()`. */
 export async function serve(app: Fetchable, options: ServeOptions = {}): Promise<ServerHandle> {
   const report = reporterFor(options);
   const work = new PendingWork(report);
   const sockets = new Set<BunTransport>();
+  // Bun's stacks already name the .ts line; the debug page only needs to read it.
+  const sources = createSourceReader(process.cwd(), (path) => readFileSync(path, "utf8"));
   const server = Bun.serve({
     hostname: options.hostname ?? "127.0.0.1",
     port: options.port ?? 8000,
     fetch(request, bunServer) {
       let transport: BunTransport | undefined;
       const upgrader = () => (transport ??= new BunTransport(request, bunServer, sockets));
-      const executionCtx = createExecutionContext(work, upgrader);
+      const executionCtx = createExecutionContext(work, upgrader, sources);
       let answer: Response | Promise<Response>;
       try {
         // The app is called in this frame (see `serverError` for why).
@@ -124,9 +168,10 @@ export async function serve(app: Fetchable, options: ServeOptions = {}): Promise
       } catch (error) {
         answer = serverError(error, report);
       }
-      // An accepted upgrade already belongs to Bun, which expects undefined here.
-      if (answer instanceof Response) return transport?.upgraded ? undefined : answer;
-      return answer.then((response) => (transport?.upgraded ? undefined : response));
+      // An accepted upgrade goes to Bun now, with the headers of the app's answer.
+      const finish = (response: Response) =>
+        transport?.accepted ? transport.upgrade(response) : response;
+      return answer instanceof Response ? finish(answer) : answer.then(finish);
     },
     websocket: {
       idleTimeout: 0, // sessions have their own idleTimeout; Bun's default (120 s) would cut them

@@ -8,11 +8,14 @@
  *   onMessage(ws: RoomSocket, message: RoomMessage) { this.broadcast(message); }
  * }
  */
-import { HTTPException, WebSocketDisconnect, WebSocketException } from "../src/exceptions.ts";
+import type { App } from "../src/app.ts";
+import { RequestContext } from "../src/context.ts";
+import { HTTPException, WebSocketDisconnect } from "../src/exceptions.ts";
+import type { HandlerEntries, HandlerTable } from "../src/handler-table.ts";
+import { createHandlerTable } from "../src/middleware/default-handlers.ts";
 import { ServerErrorMiddleware } from "../src/middleware/errors.ts";
-import { ExceptionMiddleware } from "../src/middleware/exceptions.ts";
+import { handle, keepCause } from "../src/middleware/handle.ts";
 import { consoleReporter, type ErrorReporter, reportOnce } from "../src/reporting.ts";
-import { closeFrameForHttpException } from "../src/websocket/close-frame.ts";
 import { type HibernatableSocket, RoomSocket } from "./cloudflare-room-socket.ts";
 
 export type { HibernatableSocket, RoomAcceptInit } from "./cloudflare-room-socket.ts";
@@ -25,6 +28,13 @@ export interface RoomContext {
 }
 
 export interface RoomOptions {
+  /**
+   * The app whose handler table the hooks answer with, exactly as its
+   * `WebSocketRoute`s do (S-WS-11): pass the same `App` the Worker exports.
+   */
+  app?: App;
+  /** Handlers of the room's own, when there is no `app` (the same shapes as `App`'s option). */
+  exceptionHandlers?: HandlerEntries;
   /** Called once for each unhandled error; defaults to `console.error` with the stack. */
   onError?: ErrorReporter;
   /** An unhandled error in `onConnect` before `accept()` answers with a traceback page. */
@@ -50,6 +60,7 @@ export abstract class WebSocketRoom<Env = unknown, State = unknown> {
   readonly ctx: RoomContext;
   readonly env: Env;
   readonly #onError: ErrorReporter;
+  readonly #table: HandlerTable;
   readonly #handshake: ServerErrorMiddleware;
   /** One `RoomSocket` per socket while the object is in memory; rebuilt from attachments after. */
   readonly #members = new WeakMap<HibernatableSocket, RoomSocket<State>>();
@@ -59,9 +70,14 @@ export abstract class WebSocketRoom<Env = unknown, State = unknown> {
     this.ctx = ctx;
     this.env = env;
     this.#onError = options.onError ?? consoleReporter;
-    // Before accept, errors are HTTP answers: the same two layers as an App.
-    const handled = new ExceptionMiddleware(this.#connect, { debug: options.debug });
-    this.#handshake = new ServerErrorMiddleware(handled, { ...options, onError: this.#onError });
+    this.#table = options.app?.exceptionTable ?? createHandlerTable(options.exceptionHandlers);
+    // Before accept, errors are HTTP answers: the same layers as an App, with its table.
+    const { debug } = options;
+    this.#handshake = new ServerErrorMiddleware(this.#connect, {
+      table: this.#table,
+      debug,
+      onError: this.#onError,
+    });
   }
 
   /** Decides whether the client joins: call `ws.accept()`, or throw. The default accepts everyone. */
@@ -98,8 +114,8 @@ export abstract class WebSocketRoom<Env = unknown, State = unknown> {
     }
   }
 
-  fetch(request: Request): Promise<Response> {
-    return this.#handshake.fetch(request);
+  async fetch(request: Request): Promise<Response> {
+    return this.#handshake.fetch(request, this.env);
   }
 
   async webSocketMessage(socket: HibernatableSocket, message: string | ArrayBuffer): Promise<void> {
@@ -129,10 +145,14 @@ export abstract class WebSocketRoom<Env = unknown, State = unknown> {
     try {
       await this.onConnect(ws, request);
     } catch (error) {
-      // 1. Before accept, an HTTP answer through the layers: a denial, or a reported 500.
-      // 2. Except a WebSocketException: its code reaches a browser only on an accepted socket.
-      if (ws.phase === "connecting" && !(error instanceof WebSocketException)) throw error;
-      this.#fail(ws, error);
+      // 1. Before accept, the table answers: a denial, or on the socket (a
+      //    WebSocketException's code reaches a browser only once accepted).
+      // 2. What it has no handler for is the 500 layer's: a reported 500 denial.
+      if (ws.phase === "connecting") {
+        const answer = await handle(this.#table, error, ws, this.#context(ws));
+        if (answer === undefined) throw error;
+        if (ws.phase === "connecting") return answer;
+      } else await this.#fail(ws, error);
     }
     // 3. Returned without accepting: accept and close 1000, as a WebSocketRoute endpoint does.
     if (ws.phase === "connecting") ws.close(1000);
@@ -153,20 +173,28 @@ export abstract class WebSocketRoom<Env = unknown, State = unknown> {
     try {
       await hook();
     } catch (error) {
-      this.#fail(ws, error);
+      await this.#fail(ws, error);
     }
   }
 
-  /** After accept, what a hook throws ends on the socket, as in a `WebSocketRoute`. */
-  #fail(ws: RoomSocket<State>, error: unknown): void {
+  /**
+   * After accept, what a hook throws ends on the socket through the table,
+   * as in a `WebSocketRoute`; what it has no handler for is reported, 1011.
+   */
+  async #fail(ws: RoomSocket<State>, error: unknown): Promise<void> {
     if (error instanceof WebSocketDisconnect) return;
-    const frame = closeFrameFor(error);
-    if (frame) {
-      ws.close(frame.code, frame.reason);
-      return;
+    try {
+      if ((await handle(this.#table, error, ws, this.#context(ws))) !== undefined) return;
+      reportOnce(this.#onError, error, ws.request);
+    } catch (handlerError) {
+      reportOnce(this.#onError, keepCause(handlerError, error), ws.request);
     }
-    reportOnce(this.#onError, error, ws.request);
     ws.close(1011);
+  }
+
+  /** What a handler receives as `ctx`: the room's env, for the socket's request. */
+  #context(ws: RoomSocket<State>): RequestContext {
+    return new RequestContext(ws.request, this.env);
   }
 
   #member(socket: HibernatableSocket): RoomSocket<State> {
@@ -177,13 +205,6 @@ export abstract class WebSocketRoom<Env = unknown, State = unknown> {
     }
     return ws;
   }
-}
-
-/** The close a handled exception asks for (S-WS-2, S-WS-3); undefined for an error. */
-function closeFrameFor(error: unknown): { code: number; reason: string } | undefined {
-  if (error instanceof WebSocketException) return { code: error.code, reason: error.reason };
-  if (!(error instanceof HTTPException)) return undefined;
-  return closeFrameForHttpException(error);
 }
 
 /** Answers the client's close frame: the Hibernation API does not, and a client left waiting sees 1006. */

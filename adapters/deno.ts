@@ -3,6 +3,7 @@
  * @example const server = await serve(app, { port: 8000 }); // import { serve } from "edgelette/deno"
  */
 import { Config } from "../src/config.ts";
+import { createSourceReader, type SourceReader } from "../src/debug/source-reader.ts";
 import { HTTPException } from "../src/exceptions.ts";
 import {
   createExecutionContext,
@@ -27,6 +28,8 @@ declare const Deno: {
   serve(options: DenoServeOptions, handler: (request: Request) => unknown): DenoHttpServer;
   upgradeWebSocket(request: Request, options: { protocol?: string }): DenoUpgrade;
   env: { get(key: string): string | undefined };
+  cwd(): string;
+  readTextFileSync(path: string): string;
 };
 
 /** Settings from the process environment (needs `--allow-env`). */
@@ -41,7 +44,12 @@ const QUIET = { onListen() {}, onError: () => new Response(null, { status: 500 }
 /** Serves `app` until `close()` (or `options.signal`); resolves once listening. */
 export async function serve(app: Fetchable, options: ServeOptions = {}): Promise<ServerHandle> {
   const report = reporterFor(options);
-  const state: ServerState = { work: new PendingWork(report), sockets: new Set(), report };
+  const state: ServerState = {
+    work: new PendingWork(report),
+    sockets: new Set(),
+    report,
+    sources: createSourceReader(workingDirectory(), (path) => Deno.readTextFileSync(path)),
+  };
   const server = Deno.serve(
     { ...QUIET, hostname: options.hostname ?? "127.0.0.1", port: options.port ?? 8000 },
     handlerFor(app, options.env, state),
@@ -63,15 +71,28 @@ interface ServerState {
   work: PendingWork;
   sockets: Set<DenoSocket>;
   report: (error: unknown) => void;
+  sources: SourceReader;
+}
+
+/** Deno stacks already name the .ts line; the debug page reads it (needs --allow-read). */
+function workingDirectory(): string {
+  try {
+    return Deno.cwd();
+  } catch {
+    return ""; // no read permission: paths stay absolute, sources unread
+  }
 }
 
 /** Each request gets an execution context that tracks its background work and can upgrade. */
-function handlerFor(app: Fetchable, env: unknown, { work, sockets, report }: ServerState) {
+function handlerFor(app: Fetchable, env: unknown, { work, sockets, report, sources }: ServerState) {
   const upgrader = (request: Request) => new DenoSocket(request, sockets);
   return (request: Request): Response | Promise<Response> => {
     try {
       // The app is called in this frame (see `serverError` for why).
-      return orServerError(app.fetch(request, env, createExecutionContext(work, upgrader)), report);
+      return orServerError(
+        app.fetch(request, env, createExecutionContext(work, upgrader, sources)),
+        report,
+      );
     } catch (error) {
       return serverError(error, report);
     }
@@ -101,7 +122,7 @@ class DenoSocket implements Transport.WebSocketTransport {
   }
 
   accept(options: Transport.AcceptOptions, events: Transport.TransportEvents): Response {
-    const { socket, response } = upgrade(this.#request, options.subprotocol);
+    const { socket, response } = upgrade(this.#request);
     socket.binaryType = "arraybuffer";
     socket.onmessage = ({ data }) =>
       events.message(typeof data === "string" ? data : new Uint8Array(data));
@@ -113,6 +134,9 @@ class DenoSocket implements Transport.WebSocketTransport {
     this.#socket = socket;
     this.#open.add(this);
     for (const [name, value] of options.headers ?? []) response.headers.set(name, value);
+    // Set here, not passed to Deno: Deno splits the offer on ", " only, so `a,b` (as the
+    // `ws` client sends it) failed; the session already checked it per RFC 6455 (S-WS-13).
+    if (options.subprotocol) response.headers.set("sec-websocket-protocol", options.subprotocol);
     return response;
   }
 
@@ -142,11 +166,29 @@ class DenoSocket implements Transport.WebSocketTransport {
   }
 }
 
-/** A malformed upgrade (no key, wrong version) is the client's mistake: a 400, not a 500. */
-function upgrade(request: Request, protocol: string | undefined) {
+/**
+ * A malformed upgrade (no key, wrong version) is the client's mistake: a 400,
+ * not a 500, and never with Deno's own error text.
+ */
+function upgrade(request: Request): DenoUpgrade {
+  keepReadable(request);
   try {
-    return Deno.upgradeWebSocket(request, { protocol });
-  } catch (error) {
-    throw new HTTPException(400, error instanceof Error ? error.message : "Bad WebSocket upgrade");
+    return Deno.upgradeWebSocket(request, {});
+  } catch {
+    throw new HTTPException(400, "invalid WebSocket upgrade request");
   }
+}
+
+/**
+ * Deno closes the request at the upgrade: its headers and `clone()` then throw
+ * "Request closed", yet the endpoint, middleware and `onError` still hold it
+ * (S-WS-13). Iterating the headers makes Deno copy them into the `Headers`
+ * object, which then outlives the request; `clone()` copies what is left.
+ */
+function keepReadable(request: Request): void {
+  const headers = request.headers;
+  for (const _ of headers);
+  const { url, method } = request;
+  const clone = () => new Request(url, { method, headers });
+  Object.defineProperty(request, "clone", { value: clone, configurable: true });
 }

@@ -20,12 +20,12 @@ import type {
   NotFoundHandler,
 } from "hono";
 import { HTTPException as HonoHTTPException } from "hono/http-exception";
-import type { Answer, Layer } from "../src/answer.ts";
 import { RequestContext } from "../src/context.ts";
 import { HTTPException } from "../src/exceptions.ts";
-import type { HandlerEntries, HandlerTable } from "../src/handler-table.ts";
+import { type HandlerEntries, HandlerTable } from "../src/handler-table.ts";
+import type { Answer } from "../src/layer.ts";
+import { createHandlerTable } from "../src/middleware/default-handlers.ts";
 import { ServerErrorMiddleware } from "../src/middleware/errors.ts";
-import { createHandlerTable, ExceptionMiddleware } from "../src/middleware/exceptions.ts";
 import type { ErrorReporter } from "../src/reporting.ts";
 import type { Handler } from "../src/types.ts";
 
@@ -73,21 +73,21 @@ export function exceptionLayers(options: ExceptionLayersOptions = {}): Exception
 }
 
 class HonoBridge {
-  readonly #stack: Layer;
+  readonly #stack: ServerErrorMiddleware;
   /** How many times each request is inside `middleware` right now (nested apps may repeat it). */
   readonly #depth = new WeakMap<HonoContext, number>();
 
   constructor(options: ExceptionLayersOptions) {
-    const table = createHandlerTable();
-    if (options.exceptionHandlers) table.addAll(options.exceptionHandlers);
-    const { debug = false, onError } = options;
-    const inner = new ExceptionMiddleware(callBelow(table), { table, debug });
-    this.#stack = new ServerErrorMiddleware(inner, { table, debug, onError }).handle;
+    const { exceptionHandlers, debug = false, onError } = options;
+    // Both exception layers in one, as in an `App` without middleware.
+    const table = createHandlerTable(exceptionHandlers);
+    const below = callBelow(new HandlerTable(exceptionHandlers));
+    this.#stack = new ServerErrorMiddleware(below, { table, debug, onError });
   }
 
   readonly middleware: MiddlewareHandler = async (c, next) => {
     const ctx = new BridgeContext(c, (self) => this.#runRoutesBelow(c, next, self));
-    const response = await this.#stack(c.req.raw, ctx);
+    const response = await this.#stack.handle(c.req.raw, ctx);
     if (!ctx.routesAnswered) c.error = undefined; // answered (and reported) by edgelette
     // Reading `c.res` first makes headers set with `c.header()` part of it, so the
     // assignment keeps them, as Hono does for its onError responses.
@@ -121,7 +121,7 @@ class HonoBridge {
 
   /** The layers' answer to an error that happened outside the middleware. */
   #answer(c: HonoContext, error: unknown): Answer {
-    return this.#stack(c.req.raw, new BridgeContext(c, () => Promise.reject(error)));
+    return this.#stack.handle(c.req.raw, new BridgeContext(c, () => Promise.reject(error)));
   }
 
   #isInside(c: HonoContext): boolean {
@@ -129,14 +129,18 @@ class HonoBridge {
   }
 }
 
-/** The innermost layer: whatever lies below on the Hono side, Hono's HTTPException mapped. */
-function callBelow(table: HandlerTable): Handler {
+/**
+ * The innermost layer: whatever lies below on the Hono side, Hono's
+ * `HTTPException` translated unless the user keyed a handler by its class.
+ */
+function callBelow(userEntries: HandlerTable): Handler {
   return async (_request, ctx) => {
     const bridge = ctx as BridgeContext;
     try {
       return await bridge.below(bridge);
     } catch (error) {
-      return answerHonoException(error, table);
+      if (!isHonoHTTPException(error) || userEntries.forClass(error)) throw error;
+      return translateHonoException(error);
     }
   };
 }
@@ -168,12 +172,11 @@ export function forwardErrors<
 }
 
 /**
- * Hono's `HTTPException` as a handled exception: its custom `res` is the
- * answer; otherwise edgelette's `HTTPException` with the same status and
- * message goes through the table. A class key for Hono's class comes first.
+ * Hono's `HTTPException` in edgelette's terms: one with a custom `res` is
+ * the Hono route's own answer, sent as Hono sends it; any other becomes
+ * edgelette's `HTTPException` with the same status and message, for the table.
  */
-function answerHonoException(error: unknown, table: HandlerTable): Response {
-  if (!isHonoHTTPException(error) || table.forClass(error)) throw error;
+function translateHonoException(error: HonoHTTPException): Response {
   if (error.res) return error.getResponse();
   throw toHTTPException(error);
 }

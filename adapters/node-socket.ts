@@ -52,6 +52,8 @@ function checkHandshake(req: IncomingMessage): void {
 export class NodeSocket implements WebSocketTransport {
   readonly #req: IncomingMessage;
   accepted: AcceptOptions | undefined;
+  /** The 101's headers, from the app's answer; set by the server before the handshake. */
+  handshake: Headers | undefined;
   #events: TransportEvents | undefined;
   #pending: ((socket: WebSocket) => void)[] | undefined = [];
   #socket: WebSocket | undefined;

@@ -5,11 +5,13 @@
  * const server = await serve(app, { port: config().number("PORT", 8000) });
  */
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { Config } from "../src/config.ts";
+import { createSourceReader } from "../src/debug/source-reader.ts";
 import {
   createExecutionContext,
   orServerError,
@@ -20,6 +22,7 @@ import {
   serverError,
 } from "../src/server/execution-context.ts";
 import type { Fetchable } from "../src/types.ts";
+import { handshakeHeaders } from "../src/websocket/transport.ts";
 import { ClientWatch, toRequest, writeResponse } from "./node-http.ts";
 import { NodeSocket, watchUntilHandOver, writeDenial } from "./node-socket.ts";
 
@@ -59,6 +62,9 @@ class NodeServer {
   readonly #sockets = new Map<IncomingMessage, NodeSocket>();
   readonly #connections = new Set<Socket>();
   #closing: Promise<void> | undefined;
+  // The debug page follows a compiled file's `.map` itself, so this works with or
+  // without --enable-source-maps.
+  readonly #sources = createSourceReader(process.cwd(), (path) => readFileSync(path, "utf8"));
 
   constructor(app: Fetchable, options: ServeOptions) {
     this.#app = app;
@@ -74,8 +80,9 @@ class NodeServer {
       socket.once("close", () => this.#connections.delete(socket));
     });
     this.#wss.on("headers", (lines, req) => {
-      const accepted = this.#sockets.get(req)?.accepted;
-      for (const [name, value] of accepted?.headers ?? []) lines.push(`${name}: ${value}`);
+      for (const [name, value] of this.#sockets.get(req)?.handshake ?? []) {
+        if (name !== "sec-websocket-protocol") lines.push(`${name}: ${value}`); // ws writes that one
+      }
     });
   }
 
@@ -121,6 +128,7 @@ class NodeServer {
       if (!transport.accepted) return await writeDenial(req, socket, response);
       if (socket.destroyed) return transport.abandon(); // the client left while the endpoint ran
       if (this.#closing) transport.close(1001, "going away");
+      transport.handshake = handshakeHeaders(response, transport.accepted); // middleware's too
       this.#sockets.set(req, transport);
       this.#wss.handleUpgrade(req, socket, handOver(), (ws) => transport.attach(ws));
       await transport.ended;
@@ -135,7 +143,8 @@ class NodeServer {
   async #fetch(req: IncomingMessage, client: ClientWatch, transport?: NodeSocket) {
     const request = toRequest(req, client);
     if (!request) return new Response(null, { status: 400 });
-    const executionCtx = createExecutionContext(this.#work, transport && (() => transport));
+    const upgrader = transport && (() => transport);
+    const executionCtx = createExecutionContext(this.#work, upgrader, this.#sources);
     try {
       // The app is called in this frame (see `serverError` for why).
       return orServerError(this.#app.fetch(request, this.#options.env, executionCtx), this.#report);

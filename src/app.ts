@@ -1,10 +1,10 @@
-import { type Answer, type Layer, type Recover, settle } from "./answer.ts";
-import { RequestContext } from "./context.ts";
 import type { HandlerEntries, HandlerKey, HandlerTable } from "./handler-table.ts";
+import type { Answer, Layer } from "./layer.ts";
+import { createHandlerTable } from "./middleware/default-handlers.ts";
 import { ServerErrorMiddleware } from "./middleware/errors.ts";
-import { createHandlerTable, ExceptionMiddleware } from "./middleware/exceptions.ts";
-import { consoleReporter, type ErrorReporter, reportOnce } from "./reporting.ts";
-import { PlainTextResponse } from "./responses.ts";
+import { ExceptionMiddleware } from "./middleware/exceptions.ts";
+import type { Wrappable } from "./middleware/to-layer.ts";
+import type { ErrorReporter } from "./reporting.ts";
 import type { BaseRoute } from "./routing/route.ts";
 import { Router } from "./routing/router.ts";
 import type {
@@ -29,71 +29,44 @@ export interface AppOptions {
   onError?: ErrorReporter;
 }
 
-interface StackParts {
+export interface StackParts {
   router: Router;
+  /** Shared by both exception layers: `500` and `Error` are the outer one's keys. */
   table: HandlerTable;
   middleware: readonly Middleware[];
   outerMiddleware: readonly Middleware[];
   debug: boolean;
-  onError: ErrorReporter;
-}
-
-/** The composed stack, and the parts `App.fetch` calls directly. */
-interface Stack {
-  /** The whole stack, outer middleware first. */
-  readonly top: Layer;
-  readonly serverErrors: ServerErrorMiddleware;
-  /** What the 500 layer wraps: middleware, then the exception layer and router. */
-  readonly belowServerErrors: Layer;
-}
-
-function composeStack(parts: StackParts): Stack {
-  const { router, table, debug, onError } = parts;
-  // With no middleware between the two layers, an error the inner one cannot
-  // handle goes straight to the outer one: a re-throw would only be caught
-  // again one frame out, at 0.1–0.4 µs a throw in process and 1–4 µs under
-  // \`Deno.serve\` (measured).
-  let serverErrors: ServerErrorMiddleware | undefined;
-  const direct = parts.middleware.length === 0;
-  const escalate: Recover | undefined = direct
-    ? (error, request, ctx) =>
-        (serverErrors as ServerErrorMiddleware).recover(error, request, ctx as RequestContext)
-    : undefined;
-  const escalateUnhandled: Recover | undefined = direct
-    ? (error, request, ctx) =>
-        (serverErrors as ServerErrorMiddleware).recoverUnhandled(
-          error,
-          request,
-          ctx as RequestContext,
-        )
-    : undefined;
-  const exceptions = new ExceptionMiddleware(router, {
-    table,
-    debug,
-    escalate,
-    escalateUnhandled,
-  }).handle;
-  const belowServerErrors = wrap(exceptions, parts.middleware);
-  serverErrors = new ServerErrorMiddleware(belowServerErrors, { table, debug, onError });
-  return { top: wrap(serverErrors.handle, parts.outerMiddleware), serverErrors, belowServerErrors };
+  onError: ErrorReporter | undefined;
 }
 
 /**
  * The layer order, read top to bottom as a request travels:
  *   outer middleware → ServerErrorMiddleware → middleware → ExceptionMiddleware → router → endpoint
- * Built once; both exception layers share one handler table.
+ * Built once. Returns the outermost layer: its `fetch` is the app's.
  */
-export function buildStack(parts: StackParts): Layer {
-  return composeStack(parts).top;
+export function buildStack(parts: StackParts): ServerErrorMiddleware {
+  const { router, table, middleware, outerMiddleware, debug, onError } = parts;
+  // 1. With no middleware between the two exception layers, they are one: the
+  //    500 layer runs the router and consults the table first (one `try`).
+  //    With middleware, each layer re-throws what it cannot answer.
+  const inner: Wrappable =
+    middleware.length === 0
+      ? router
+      : wrap(new ExceptionMiddleware(router, { table, debug }).handle, middleware);
+  const serverErrors = new ServerErrorMiddleware(inner, { table, debug, onError });
+  if (outerMiddleware.length === 0) return serverErrors;
+  // 2. Outer middleware sees every response, 500s included. What it throws, or
+  //    a non-`Response` it returns, is caught by one more 500 layer around it.
+  const outer = wrap(serverErrors.handle, outerMiddleware);
+  return new ServerErrorMiddleware(outer, { table, debug, onError });
 }
 
 /**
  * Applies middleware so that the first listed ends up outermost. Middleware
  * is promised a `Handler` that returns a promise, so the layer below is
- * adapted at that boundary only; with no middleware nothing is added.
+ * adapted at that boundary only.
  */
 function wrap(inner: Layer, middleware: readonly Middleware[]): Layer {
-  if (middleware.length === 0) return inner;
   const next: Handler = async (request, ctx) => inner(request, ctx);
   return middleware.reduceRight((below, each) => each(below), next);
 }
@@ -108,25 +81,30 @@ function wrap(inner: Layer, middleware: readonly Middleware[]): Layer {
 export class App {
   readonly router: Router;
   readonly #table: HandlerTable;
-  readonly #onError: ErrorReporter;
-  readonly #stack: Stack;
-  readonly #hasOuterMiddleware: boolean;
+  /**
+   * The Fetch-API entry point, `(request, env?, executionCtx?)`: the 500
+   * layer's own. Answers at once when nothing had to wait (as Hono does),
+   * else with a promise that never rejects.
+   */
+  readonly fetch: (request: Request, env?: unknown, executionCtx?: unknown) => Answer;
+  /** The whole stack as a layer, for mounting inside another app. */
+  readonly handle: Layer;
 
   constructor(options: AppOptions = {}) {
     checkMiddleware(options.middleware, "middleware");
     checkMiddleware(options.outerMiddleware, "outerMiddleware");
     this.router = new Router(options.routes ?? []);
     this.#table = createHandlerTable(options.exceptionHandlers);
-    this.#onError = options.onError ?? consoleReporter;
-    this.#hasOuterMiddleware = (options.outerMiddleware ?? []).length > 0;
-    this.#stack = composeStack({
+    const stack = buildStack({
       router: this.router,
       table: this.#table,
       middleware: options.middleware ?? [],
       outerMiddleware: options.outerMiddleware ?? [],
       debug: options.debug ?? false,
-      onError: this.#onError,
+      onError: options.onError,
     });
+    this.fetch = stack.fetch;
+    this.handle = stack.handle;
   }
 
   /** Registers a handler; it takes effect from the next request, even after the first. */
@@ -136,44 +114,10 @@ export class App {
     this.#table.add(key, handler);
   }
 
-  /** The whole stack as a layer, for mounting inside another app. */
-  readonly handle: Layer = (request, ctx) => this.#stack.top(request, ctx);
-
-  /**
-   * The Fetch-API entry point: `(request, env?, executionCtx?)`. Answers at
-   * once when nothing had to wait (as Hono does), else with a promise that
-   * never rejects.
-   */
-  readonly fetch = (request: Request, env?: unknown, executionCtx?: unknown): Answer => {
-    const ctx = new RequestContext(request, env, executionCtx);
-    if (this.#hasOuterMiddleware) return this.#throughOuterMiddleware(request, ctx);
-    // The 500 layer's own steps, with the layer below it called in this frame:
-    // one frame fewer under every error an endpoint creates or throws.
-    const { serverErrors, belowServerErrors } = this.#stack;
-    ctx.errorSink = serverErrors;
-    let answer: Answer;
-    try {
-      answer = belowServerErrors(request, ctx);
-    } catch (error) {
-      return serverErrors.recoverAndDeliver(error, request, ctx);
-    }
-    return serverErrors.settleAndDeliver(answer, request, ctx);
-  };
-
-  #throughOuterMiddleware(request: Request, ctx: RequestContext): Answer {
-    try {
-      return settle(this.#stack.top(request, ctx), request, ctx, this.#lastResort);
-    } catch (error) {
-      return this.#lastResort(error, request, ctx);
-    }
+  /** @internal The handler table, for Durable Object rooms that answer as this app does. */
+  get exceptionTable(): HandlerTable {
+    return this.#table;
   }
-
-  // Only outer middleware can get here: nothing outside it could answer.
-  readonly #lastResort: Recover<RequestContext> = (error, request, ctx) => {
-    reportOnce(this.#onError, error, request, ctx);
-    ctx.observeServerError(error);
-    return new PlainTextResponse("Internal Server Error", { status: 500 });
-  };
 }
 
 function checkMiddleware(list: readonly Middleware[] | undefined, option: string): void {

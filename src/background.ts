@@ -5,8 +5,15 @@ function afterResponse(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** Runs tasks in order; the first failure rejects and the rest do not run (S-BG-2). */
-export async function runBackground(tasks: readonly BackgroundTask[]): Promise<void> {
+/**
+ * Runs tasks in order once `delivered` settles (a streamed body's end, or
+ * the next macrotask); the first failure rejects and the rest do not run (S-BG-2).
+ */
+export async function runBackground(
+  tasks: readonly BackgroundTask[],
+  delivered: Promise<void>,
+): Promise<void> {
+  await delivered;
   await afterResponse();
   for (const task of tasks) await task();
 }

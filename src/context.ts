@@ -1,6 +1,4 @@
-import type { HandlerTable } from "./handler-table.ts";
 import type { Context, ExecutionContextLike } from "./types.ts";
-import type { WebSocketSession } from "./websocket/session.ts";
 
 /**
  * Lets a test client see unhandled errors the 500 layer answered, so it can
@@ -12,10 +10,27 @@ type ObservedExecutionContext = ExecutionContextLike & {
   [SERVER_ERROR_OBSERVER]?: (error: unknown) => void;
 };
 
-/** What the innermost 500 layer lends the request, for errors that happen after the response. */
-export interface ErrorSink {
+/** The 500 layer, as seen by work that fails after the response: background tasks, sockets. */
+export interface ServerErrorSink {
   report(error: unknown, request: Request, ctx: RequestContext): void;
   backgroundFailed(error: unknown, request: Request, ctx: RequestContext): Promise<void>;
+}
+
+/**
+ * The one internal object edgelette keeps on a request's context. Everything
+ * else travels as parameters; these must outlive a call: a mounted app's
+ * middleware may await before its router runs, and work after the response
+ * (background tasks, WebSocket endpoints) reports to the 500 layer that served it.
+ */
+export interface RequestInternals {
+  /** The path still to route once a `Mount` took its prefix; undefined: the URL's path. */
+  path: string | undefined;
+  /** The prefixes of the mounts passed so far, joined: the start of `ctx.route`. */
+  prefix: string;
+  /** The innermost 500 layer serving this request. */
+  serverErrors: ServerErrorSink | undefined;
+  /** What was reported for this request, so each error is reported once. */
+  reported: unknown[] | undefined;
 }
 
 // In-process calls pass no env: one frozen empty object serves them all.
@@ -28,22 +43,23 @@ export class RequestContext implements Context {
   #state: Record<string, unknown> | undefined;
   readonly env: Record<string, unknown>;
   readonly request: Request;
+  /** @internal */
   readonly executionCtx: ObservedExecutionContext | undefined;
-  /** @internal The path still to route; a `Mount` strips its prefix here. */
-  routePath: string | undefined = undefined;
-  /** @internal The innermost 500 layer handling this request. */
-  errorSink: ErrorSink | undefined = undefined;
-  /** @internal The innermost handler table, for WebSocket errors after the handshake. */
-  exceptionTable: HandlerTable | undefined = undefined;
-  /** @internal The session, when this request is a WebSocket upgrade being served. */
-  webSocket: WebSocketSession | undefined = undefined;
-  /** @internal What the 500 layers reported for this request, so each error is reported once. */
-  reportedErrors: unknown[] | undefined = undefined;
+  /** The matched route's pattern, mount prefixes joined (`/api/users/{id:int}`); undefined before routing or on a miss. */
+  route: string | undefined = undefined;
+  /** @internal See `RequestInternals`. */
+  readonly internal: RequestInternals;
 
-  constructor(request: Request, env?: unknown, executionCtx?: unknown) {
+  constructor(
+    request: Request,
+    env?: unknown,
+    executionCtx?: unknown,
+    serverErrors?: ServerErrorSink,
+  ) {
     this.request = request;
     this.env = (env ?? NO_ENV) as Record<string, unknown>;
     this.executionCtx = isExecutionContext(executionCtx) ? executionCtx : undefined;
+    this.internal = { path: undefined, prefix: "", serverErrors, reported: undefined };
   }
 
   get params(): Record<string, unknown> {
@@ -75,7 +91,8 @@ export class RequestContext implements Context {
   }
 
   #failed(error: unknown): Promise<void> | void {
-    if (this.errorSink) return this.errorSink.backgroundFailed(error, this.request, this);
+    const { serverErrors } = this.internal;
+    if (serverErrors) return serverErrors.backgroundFailed(error, this.request, this);
     // No 500 layer (a bare router): still report, so nothing is lost.
     console.error("edgelette: background task failed", error);
   }
@@ -86,10 +103,17 @@ function isExecutionContext(value: unknown): value is ObservedExecutionContext {
 }
 
 /** The edgelette context behind `ctx`, or a fresh one when a caller passed its own object. */
-export function asRequestContext(request: Request, ctx: Context | undefined): RequestContext {
-  if (ctx instanceof RequestContext) return ctx;
+export function asRequestContext(
+  request: Request,
+  ctx: Context | undefined,
+  serverErrors?: ServerErrorSink,
+): RequestContext {
+  if (ctx instanceof RequestContext) {
+    if (serverErrors) ctx.internal.serverErrors = serverErrors;
+    return ctx;
+  }
   const forward = ctx && { waitUntil: (promise: Promise<unknown>) => ctx.waitUntil(promise) };
-  const created = new RequestContext(request, ctx?.env, forward);
+  const created = new RequestContext(request, ctx?.env, forward, serverErrors);
   if (ctx) {
     created.params = ctx.params;
     created.state = ctx.state;

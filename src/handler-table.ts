@@ -1,4 +1,5 @@
-import { type AnyClass, brandOf } from "./exceptions.ts";
+import { type AnyClass, brandOf } from "./error-base.ts";
+import { isHTTPException } from "./exceptions.ts";
 import { isValidHttpStatus } from "./status.ts";
 import type { AnyExceptionHandler, ExceptionHandler } from "./types.ts";
 
@@ -72,18 +73,37 @@ export class HandlerTable {
     this.#cache = new WeakMap();
   }
 
-  /** The handler for a status code, if any. */
-  forStatus(statusCode: number): AnyExceptionHandler | undefined {
-    return this.#byStatus.get(statusCode);
+  /**
+   * The handler for a handled exception (S-LOOK-2, S-LOOK-3): by status code
+   * first (`HTTPException` only), then by class, most specific first.
+   */
+  lookup(exc: unknown): AnyExceptionHandler | undefined {
+    if (isHTTPException(exc)) {
+      const byStatus = this.#byStatus.get(exc.statusCode);
+      if (byStatus) return byStatus;
+    }
+    return this.forClass(exc);
   }
 
   /**
    * The most specific class handler for `exc`, walking its prototype chain
-   * up to (not including) `Error`, whose handler is the outer layer's.
+   * up to (not including) `Error`, whose handler answers unhandled errors.
    */
   forClass(exc: unknown): AnyExceptionHandler | undefined {
     if (typeof exc !== "object" || exc === null) return undefined;
-    const proto = Object.getPrototypeOf(exc) as object | null;
+    try {
+      return this.#forPrototype(Object.getPrototypeOf(exc) as object | null);
+    } catch {
+      return undefined; // a Proxy whose traps throw has no class to look up: an unhandled error
+    }
+  }
+
+  /** The catch-all for unhandled errors: `Error` wins over `500`. */
+  forUnhandled(): ExceptionHandler | undefined {
+    return (this.#byClass.get(Error) ?? this.#byStatus.get(500)) as ExceptionHandler | undefined;
+  }
+
+  #forPrototype(proto: object | null): AnyExceptionHandler | undefined {
     if (proto === null) return undefined;
     let handler = this.#cache.get(proto);
     if (handler === undefined) {
@@ -91,11 +111,6 @@ export class HandlerTable {
       this.#cache.set(proto, handler);
     }
     return handler ?? undefined;
-  }
-
-  /** The catch-all for unhandled errors: `Error` wins over `500`. */
-  forUnhandled(): ExceptionHandler | undefined {
-    return (this.#byClass.get(Error) ?? this.#byStatus.get(500)) as ExceptionHandler | undefined;
   }
 
   #walk(start: object): AnyExceptionHandler | undefined {

@@ -3,6 +3,7 @@ export { Config } from "./config.ts";
 export {
   ClientDisconnect,
   HTTPException,
+  InvalidWebSocketMessage,
   WebSocketDisconnect,
   WebSocketException,
 } from "./exceptions.ts";

@@ -14,7 +14,7 @@
 import { HTTPException } from "./exceptions.ts";
 import type { HandlerKey } from "./handler-table.ts";
 import { escapeHtml } from "./html.ts";
-import { httpExceptionResponse } from "./middleware/exceptions.ts";
+import { httpExceptionResponse } from "./middleware/default-handlers.ts";
 import { type MediaRange, parseAccept, qualityOf } from "./negotiate.ts";
 import { phrase } from "./status.ts";
 import type { ExceptionHandler } from "./types.ts";

@@ -6,9 +6,9 @@ export const consoleReporter: ErrorReporter = (error, request) => {
   console.error(`edgelette: unhandled error in ${request.method} ${request.url}\n`, error);
 };
 
-/** Where a request's context lists the errors already reported for it. */
+/** Where a request lists the errors already reported for it (`RequestInternals`). */
 export interface ReportLedger {
-  reportedErrors: unknown[] | undefined;
+  reported: unknown[] | undefined;
 }
 
 // Per request: the same error object thrown by two requests is two failures.
@@ -20,7 +20,7 @@ const ledgers = new WeakMap<Request, ReportLedger>();
 function ledgerOf(request: Request): ReportLedger {
   let ledger = ledgers.get(request);
   if (ledger === undefined) {
-    ledger = { reportedErrors: undefined };
+    ledger = { reported: undefined };
     ledgers.set(request, ledger);
   }
   return ledger;
@@ -28,15 +28,16 @@ function ledgerOf(request: Request): ReportLedger {
 
 function alreadyReported(error: unknown, ledger: ReportLedger): boolean {
   if (typeof error !== "object" || error === null) return false;
-  ledger.reportedErrors ??= [];
-  if (ledger.reportedErrors.includes(error)) return true;
-  ledger.reportedErrors.push(error);
+  ledger.reported ??= [];
+  if (ledger.reported.includes(error)) return true;
+  ledger.reported.push(error);
   return false;
 }
 
 /**
  * Calls `reporter` unless this request already reported this error object. A
- * reporter that throws must not turn one failure into two: its error goes to stderr.
+ * reporter that throws must not turn one failure into two: its error goes to
+ * stderr, and so does the original, which may itself be what made it throw.
  */
 export function reportOnce(
   reporter: ErrorReporter,
@@ -48,6 +49,15 @@ export function reportOnce(
   try {
     reporter(error, request);
   } catch (reporterError) {
+    printUnreportable(reporterError, error);
+  }
+}
+
+function printUnreportable(reporterError: unknown, error: unknown): void {
+  try {
     console.error("edgelette: onError threw while reporting", reporterError, error);
+  } catch {
+    // A thrown value that cannot even be printed (a Proxy whose traps throw).
+    console.error("edgelette: onError threw while reporting an error that cannot be printed");
   }
 }

@@ -19,6 +19,8 @@ export interface Context {
   waitUntil(promise: Promise<unknown>): void;
   /** Free space for middleware and endpoints. */
   state: Record<string, unknown>;
+  /** The matched route's pattern, mount prefixes joined (`/api/users/{id:int}`), once routed. */
+  route?: string | undefined;
 }
 
 /** Turns an exception into a response (HTTP) or acts on the socket (WebSocket). */

@@ -14,6 +14,7 @@ describe("S-RT-2: export names", () => {
         "ExceptionMiddleware",
         "HTMLResponse",
         "HTTPException",
+        "InvalidWebSocketMessage",
         "JSONResponse",
         "Mount",
         "PlainTextResponse",

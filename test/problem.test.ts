@@ -9,6 +9,7 @@ import {
 } from "../src/problem.ts";
 import { Route } from "../src/routing/route.ts";
 import { TestClient } from "../src/testing/index.ts";
+import { mediaType, textPlain } from "./suite/http/support.ts";
 
 const BROWSER =
   "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
@@ -241,7 +242,7 @@ describe("problemDetailsHandlers: 5xx never leak", () => {
 describe("problemDetailsHandlers: rendering", () => {
   it("S-RES-7: plain text is the status line, the detail, then extension members", async () => {
     const response = await client().get("/invalid", accept("text/plain"));
-    expect(response.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(mediaType(response.headers.get("content-type"))).toBe(textPlain());
     expect(await response.text()).toBe(
       '422 Unprocessable Content\nerrors: [{"field":"email","msg":"required"}]\n',
     );

@@ -78,7 +78,8 @@ async function echo(ws: WebSocketSession): Promise<void> {
     try {
       message = await ws.receiveJson();
     } catch (error) {
-      if (!(error instanceof SyntaxError)) throw error;
+      // Invalid JSON rejects with InvalidWebSocketMessage, a WebSocketException with code 1007.
+      if (!(error instanceof WebSocketException && error.code === 1007)) throw error;
       ws.sendJson({ error: "messages must be JSON" });
       continue;
     }

@@ -25,10 +25,12 @@ export interface ErrorSummary {
   /** The message, or a safe preview of a value that has none. */
   message: string;
   frames: StackLine[];
+  /** How it relates to the error shown before it: "" for the thrown value, "Caused by", … */
+  relation?: string;
 }
 
 export interface Traceback {
-  /** The thrown value first, then its causes. */
+  /** The thrown value first, then the errors it holds and its causes. */
   chain: ErrorSummary[];
   /** Why the cause chain stops early, or "". */
   note: string;
@@ -67,7 +69,8 @@ export function parseFrame(line: string): StackFrame | undefined {
 // matches the final ")".
 function parseV8Frame(body: string): StackFrame {
   const open = body.endsWith(")") ? matchingOpenParen(body) : -1;
-  if (open <= 0) return { functionName: "", ...parseLocation(body) };
+  // `at async file:1:2`: an anonymous async function's frame.
+  if (open <= 0) return { functionName: "", ...parseLocation(body.replace(/^async /, "")) };
   const functionName = body.slice(0, open).trim();
   return { functionName, ...parseLocation(body.slice(open + 1, -1)) };
 }
@@ -104,24 +107,46 @@ function parseLocation(location: string): Omit<StackFrame, "functionName"> {
 }
 
 /**
- * The thrown value, then each `cause`, stopping at a loop or after MAX_CAUSES.
- * Never throws, whatever was thrown.
+ * The thrown value, then what it holds: an `AggregateError`'s `errors`, then
+ * its `cause`, each with their own, depth first. Stops at a loop or after
+ * MAX_CAUSES errors below the first. Never throws, whatever was thrown.
  */
 export function describeError(error: unknown): Traceback {
-  const chain = [summarize(error)];
-  const seen = new Set<unknown>([error]);
-  let current = error;
-  for (;;) {
-    const cause = readCause(current);
-    if (!cause) return { chain, note: "" };
-    if (seen.has(cause.value))
-      return { chain, note: "The cause chain loops: the next cause is already shown above." };
-    if (chain.length > MAX_CAUSES) {
-      return { chain, note: `Only the first ${MAX_CAUSES} causes are shown.` };
-    }
-    seen.add(cause.value);
-    chain.push(summarize(cause.value));
-    current = cause.value;
+  const walk: Traceback = { chain: [], note: "" };
+  visit(walk, new Set(), error, "");
+  return walk;
+}
+
+function visit(walk: Traceback, seen: Set<unknown>, value: unknown, relation: string): void {
+  if (seen.has(value)) {
+    walk.note ||= "The cause chain loops: the next cause is already shown above.";
+    return;
+  }
+  if (walk.chain.length > MAX_CAUSES) {
+    walk.note ||= `Only the first ${MAX_CAUSES} causes are shown.`;
+    return;
+  }
+  seen.add(value);
+  const summary = { ...summarize(value), relation };
+  walk.chain.push(summary);
+  const inner = readErrors(value);
+  if (inner.length > MAX_CAUSES) walk.note ||= `Only the first ${MAX_CAUSES} causes are shown.`;
+  inner.slice(0, MAX_CAUSES).forEach((item, index) => {
+    visit(walk, seen, item, `Error ${index + 1} of ${inner.length} in ${summary.className}`);
+  });
+  const cause = readCause(value);
+  if (cause) visit(walk, seen, cause.value, "Caused by");
+}
+
+// `AggregateError.errors` (or any error's own array of that name), copied
+// defensively: a Proxy or a getter may throw.
+function readErrors(value: unknown): unknown[] {
+  if (typeof value !== "object" || value === null) return [];
+  const errors = read(value, "errors");
+  try {
+    return Array.isArray(errors) && read(value, "stack") !== undefined ? Array.from(errors) : [];
+  } catch {
+    return [];
   }
 }
 

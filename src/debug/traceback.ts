@@ -1,92 +1,140 @@
-// The debug traceback page (S-DBG-1…4). Template only: the 500 layer decides
-// when to send it. Every value shown comes from a thrown value we know nothing
-// about, so each read is guarded and every string is HTML-escaped.
+// The debug traceback (S-DBG-1…4, 6): what the 500 layer sends in debug mode.
+// It gathers the error, its frames with source and the request into one
+// model, rendered as HTML (./page.ts) or as compact text for curl.
 
-import { escapeHtml } from "../html.ts";
 import { prefersHtml } from "../negotiate.ts";
-import { describeError, type ErrorSummary, type StackLine } from "./stack.ts";
+import type { Context } from "../types.ts";
+import { PAGE_CSP, renderPage } from "./page.ts";
+import { describeRequest, type RequestView } from "./request-info.ts";
+import { type FrameView, FrameViewer } from "./source-context.ts";
+import { sourceReaderOf } from "./source-reader.ts";
+import { describeError, type ErrorSummary } from "./stack.ts";
 
-const PAGE_STYLE = `
-body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem; color: #1f2328; background: #fff; }
-h1 { font-size: 1.3rem; color: #b42318; }
-section { border-left: 4px solid #b42318; padding: 0.25rem 1rem; margin: 1.5rem 0; }
-h2 { font-size: 1.1rem; margin: 0.25rem 0; }
-pre, code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.9em; }
-.caused-by { margin: 0; color: #57606a; font-size: 0.8rem; text-transform: uppercase; }
-.message { white-space: pre-wrap; background: #fff5f5; padding: 0.5rem; }
-.fn { font-weight: 600; }
-.file, .raw, .note { color: #57606a; }`;
+/** One error of the chain, its frames ready to show. */
+export interface SectionView {
+  className: string;
+  message: string;
+  /** "" for the thrown value, else "Caused by", "Error 2 of 3 in AggregateError", … */
+  relation: string;
+  frames: FrameView[];
+}
 
-/** Send the traceback as HTML or plain text, whichever the client prefers (S-DBG-2). */
-export function tracebackResponse(request: Request, error: unknown): Response {
+export interface TracebackModel {
+  sections: SectionView[];
+  /** Why the chain stops early, or "". */
+  note: string;
+  /** Why some frames show no source. */
+  sourceNotes: string[];
+  request?: RequestView;
+}
+
+/** Frames kept in debug mode; the engines keep 10 by default. */
+const DEBUG_STACK_TRACE_LIMIT = 200;
+
+/**
+ * Lets errors keep their whole stack (up to 200 frames) while an app debugs.
+ * Called only when debug is on: deeper stacks cost time on every error.
+ */
+export function keepWholeStacks(): void {
+  const engine = Error as { stackTraceLimit?: number };
+  if (typeof engine.stackTraceLimit !== "number") return; // not V8 or JavaScriptCore
+  engine.stackTraceLimit = Math.max(engine.stackTraceLimit, DEBUG_STACK_TRACE_LIMIT);
+}
+
+/**
+ * Send the traceback as HTML or plain text, whichever the client prefers
+ * (S-DBG-2). `ctx` is the request's context: its route, params and request id
+ * are shown, and the adapter's source reader on `ctx.executionCtx` is used.
+ */
+export function tracebackResponse(request: Request, error: unknown, ctx?: Context): Response {
   const html = prefersHtml(request.headers.get("accept"));
-  const body = html ? renderTracebackHtml(error) : renderTracebackText(error);
+  const body = html
+    ? renderTracebackHtml(error, request, ctx)
+    : renderTracebackText(error, request, ctx);
   const headers = {
     "content-type": html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8",
+    "content-security-policy": PAGE_CSP,
     "x-content-type-options": "nosniff",
+    "cache-control": "no-store",
   };
   return new Response(body, { status: 500, headers });
 }
 
-/** The traceback as a self-contained HTML page: inline CSS, no scripts. */
-export function renderTracebackHtml(error: unknown): string {
+/** Everything the page shows, in both formats. */
+export function buildTraceback(error: unknown, request?: Request, ctx?: unknown): TracebackModel {
+  const viewer = new FrameViewer(sourceReaderOf(readExecutionCtx(ctx)));
   const { chain, note } = describeError(error);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(headline(chain[0]))}</title>
-<style>${PAGE_STYLE}
-</style>
-</head>
-<body>
-<h1>500 Internal Server Error</h1>
-${chain.map(errorSection).join("\n")}
-${note ? `<p class="note">${escapeHtml(note)}</p>` : ""}
-</body>
-</html>
-`;
+  const sections = chain.map((summary) => ({
+    className: summary.className,
+    message: summary.message,
+    relation: summary.relation ?? "",
+    frames: summary.frames.map((frame) => viewer.view(frame)),
+  }));
+  const model: TracebackModel = { sections, note, sourceNotes: [...viewer.notes] };
+  if (request) model.request = describeRequest(request, ctx);
+  return model;
 }
 
-function errorSection(error: ErrorSummary, index: number): string {
-  return `<section>
-${index > 0 ? `<p class="caused-by">Caused by</p>\n` : ""}<h2>${escapeHtml(error.className)}</h2>
-<pre class="message">${escapeHtml(error.message)}</pre>
-${frameList(error.frames)}
-</section>`;
+function readExecutionCtx(ctx: unknown): unknown {
+  try {
+    return typeof ctx === "object" && ctx !== null ? Reflect.get(ctx, "executionCtx") : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-function frameList(frames: StackLine[]): string {
-  if (frames.length === 0) return `<p class="note">No stack trace.</p>`;
-  return `<ol>\n${frames.map(frameItem).join("\n")}\n</ol>`;
+/** The traceback as a self-contained HTML page: one hashed inline style, no scripts. */
+export function renderTracebackHtml(error: unknown, request?: Request, ctx?: unknown): string {
+  const model = buildTraceback(error, request, ctx);
+  return renderPage(model, headline(model.sections[0] as SectionView));
 }
 
-function frameItem(frame: StackLine): string {
-  if (typeof frame === "string") return `<li><code class="raw">${escapeHtml(frame)}</code></li>`;
-  const position = frame.line === undefined ? "" : ` line ${frame.line}`;
-  const column = frame.column === undefined ? "" : `, column ${frame.column}`;
-  return `<li><code class="fn">${escapeHtml(frame.functionName || "<anonymous>")}</code>
- <code class="file">${escapeHtml(frame.file)}</code>${position}${column}</li>`;
-}
-
-/** The traceback as plain text, in the familiar `    at fn (file:line:col)` form. */
-export function renderTracebackText(error: unknown): string {
-  const { chain, note } = describeError(error);
-  const sections = chain.map((summary, index) => {
-    const lines = summary.frames.map((frame) => `    at ${frameText(frame)}`);
-    return [(index > 0 ? "Caused by: " : "") + headline(summary), ...lines].join("\n");
+/**
+ * The traceback as plain text: the familiar `    at fn (file:line:col)` lines,
+ * the user's frames with their source, the others one line each and tagged.
+ */
+export function renderTracebackText(error: unknown, request?: Request, ctx?: unknown): string {
+  const model = buildTraceback(error, request, ctx);
+  const sections = model.sections.map((section) => {
+    const lines = section.frames.flatMap(frameText);
+    const prefix = section.relation ? `${section.relation}: ` : "";
+    return [prefix + headline(section), ...lines].join("\n");
   });
-  return `${[...sections, note].filter(Boolean).join("\n\n")}\n`;
+  const notes = [model.note, ...model.sourceNotes].filter(Boolean);
+  const requestText = model.request ? requestLines(model.request) : "";
+  return `${[...sections, ...notes, requestText].filter(Boolean).join("\n\n")}\n`;
 }
 
-function frameText(frame: StackLine): string {
-  if (typeof frame === "string") return frame;
+function frameText(frame: FrameView): string[] {
+  if (frame.raw) return [`    at ${frame.file}`];
   const line = frame.line === undefined ? "" : `:${frame.line}`;
   const column = frame.column === undefined ? "" : `:${frame.column}`;
-  return `${frame.functionName || "<anonymous>"} (${frame.file}${line}${column})`;
+  const kind = frame.kind === "app" ? "" : ` [${frame.kind}]`;
+  const mapped = frame.mappedFrom ? ` (from ${frame.mappedFrom})` : "";
+  const at = `    at ${frame.functionName || "<anonymous>"} (${frame.file}${line}${column})${mapped}${kind}`;
+  if (frame.kind !== "app" || !frame.source) return [at];
+  const width = String(frame.source.at(-1)?.number ?? 0).length;
+  const source = frame.source.map(
+    (item) =>
+      `      ${item.marked ? ">" : " "} ${String(item.number).padStart(width)} | ${item.text}`,
+  );
+  return [at, ...source];
 }
 
-function headline(error: ErrorSummary): string {
+function requestLines(request: RequestView): string {
+  const lines = [`Request: ${request.method} ${request.url}`];
+  if (request.route !== undefined) lines.push(`  route: ${request.route}`);
+  if (request.requestId !== undefined) lines.push(`  request id: ${request.requestId}`);
+  const pairs = (label: string, items: [string, string][]) => {
+    if (items.length)
+      lines.push(`  ${label}:`, ...items.map(([name, value]) => `    ${name}: ${value}`));
+  };
+  pairs("params", request.params);
+  pairs("query", request.query);
+  pairs("headers", request.headers);
+  return lines.join("\n");
+}
+
+function headline(error: ErrorSummary | SectionView): string {
   return error.message ? `${error.className}: ${error.message}` : error.className;
 }

@@ -1,100 +1,81 @@
-import { type Answer, type Layer, type Recover, rethrow, settle } from "../answer.ts";
 import { RequestContext } from "../context.ts";
-import {
-  enableStackCapture,
-  HTTPException,
-  isHTTPException,
-  WebSocketException,
-} from "../exceptions.ts";
-import { type HandlerEntries, type HandlerKey, HandlerTable } from "../handler-table.ts";
-import { JSONResponse, PlainTextResponse } from "../responses.ts";
-import { Route } from "../routing/route.ts";
-import { Router } from "../routing/router.ts";
+import { enableStackCapture } from "../error-base.ts";
+import { type HTTPException, isHTTPException } from "../exceptions.ts";
+import type { HandlerEntries, HandlerKey, HandlerTable } from "../handler-table.ts";
+import type { Answer, Layer } from "../layer.ts";
+import { isMatcher, type Matcher } from "../routing/found.ts";
+import { callMount } from "../routing/mount.ts";
 import type {
   AnyExceptionHandler,
   Context,
   ExceptionHandler,
   WebSocketExceptionHandler,
 } from "../types.ts";
-import { WebSocketSession } from "../websocket/session.ts";
-import { handleException } from "./handle-exception.ts";
-import { toLayer, type Wrappable } from "./to-handler.ts";
+import { runWebSocketRoute } from "../websocket/run.ts";
+import { createHandlerTable } from "./default-handlers.ts";
+import { callHandler, handle } from "./handle.ts";
+import { toLayer, type Wrappable } from "./to-layer.ts";
 
-const NO_BODY_STATUSES = new Set([204, 304]);
+/** What the layer below an exception layer gives back: a router's miss comes back, not thrown. */
+export type Outcome = Answer | HTTPException;
 
-/**
- * The default answer to an `HTTPException`: the detail as plain text, or as
- * JSON `{"detail": …}` when it is not a string, plus the exception's headers.
- */
-export function httpExceptionResponse(_request: Request, exc: HTTPException): Response {
-  const { statusCode: status, detail } = exc;
-  if (NO_BODY_STATUSES.has(status)) return new Response(null, { status, headers: exc.headers });
-  const response =
-    typeof detail === "string"
-      ? new PlainTextResponse(detail, { status })
-      : new JSONResponse({ detail }, { status });
-  // Headers the exception carries win, content headers included.
-  exc.headers?.forEach((value, name) => {
-    response.headers.set(name, value);
-  });
-  return response;
-}
+/** The layer below an exception layer. */
+export type Below = (request: Request, ctx: Context) => Outcome;
 
 /**
- * The default for a `WebSocketException`: close with its code and reason. Thrown
- * outside a WebSocket endpoint it is a bug, so it goes on to the 500 layer.
+ * The router as the layer below: runs what `match` found, with `table` for
+ * WebSocket routes. The endpoint is called in this frame (see `Route.finish`).
  */
-export function closeWithWebSocketException(target: unknown, exc: WebSocketException): void {
-  if (!(target instanceof WebSocketSession)) throw exc;
-  target.close(exc.code, exc.reason);
+export function runRouter(router: Matcher, table: HandlerTable): Below {
+  return (request, ctx) => {
+    const internal = (ctx as Partial<RequestContext>).internal;
+    const found = router.match(request, internal?.path, internal?.prefix);
+    switch (found.kind) {
+      case "route":
+        ctx.params = found.params;
+        ctx.route = found.pattern;
+        return found.route.finish(request, found.route.endpoint(request, ctx));
+      case "websocket":
+        ctx.params = found.params;
+        ctx.route = found.pattern;
+        return runWebSocketRoute(found.route, request, ctx, table);
+      case "mount":
+        return callMount(found.mount, found.rest, found.prefix, request, ctx);
+      case "miss":
+        return found.answer;
+    }
+  };
 }
 
-/** A table holding the defaults, then the user's entries (which replace them). */
-export function createHandlerTable(entries?: HandlerEntries): HandlerTable {
-  const table = new HandlerTable();
-  table.add(HTTPException, httpExceptionResponse as ExceptionHandler);
-  table.add(WebSocketException, closeWithWebSocketException as WebSocketExceptionHandler);
-  if (entries) table.addAll(entries);
-  return table;
+/** What an exception layer wraps: the router it runs, or any other layer. */
+export function below(app: Wrappable, table: HandlerTable): Below {
+  return isMatcher(app) ? runRouter(app, table) : toLayer(app);
 }
 
 export interface ExceptionMiddlewareOptions {
   handlers?: HandlerEntries;
   /** Keeps stack traces on handled exceptions (they are skipped otherwise, for speed). */
   debug?: boolean;
-  /** @internal An app shares one table between its two layers. */
+  /** @internal An app's table, shared with its 500 layer, which answers keys `500` and `Error`. */
   table?: HandlerTable;
-  /**
-   * @internal What the 500 layer does with an error, when nothing sits between
-   * it and this layer: such errors go straight to it instead of being re-thrown.
-   */
-  escalate?: Recover;
-  /** @internal As `escalate`, for errors the shared table has no handler for. */
-  escalateUnhandled?: Recover;
 }
 
 /**
  * The handled-exception layer: turns `HTTPException`s and exceptions with a
- * registered handler into responses; re-throws everything else.
+ * registered handler into responses; re-throws everything else. On its own
+ * (not inside an `App`) nothing outside answers errors, so a handler keyed
+ * `Error` is its catch-all.
  * @example export default new ExceptionMiddleware(handler, { handlers: { 404: notFound } })
  */
 export class ExceptionMiddleware {
-  readonly #next: Layer;
-  /**
-   * The router right inside, if it is one: it returns its 404/405 instead of
-   * throwing them, and the route it matched, whose endpoint runs in this frame.
-   */
-  readonly #router: Router | undefined;
+  readonly #next: Below;
   readonly #table: HandlerTable;
-  readonly #escalate: Recover;
-  readonly #escalateUnhandled: Recover;
+  readonly #catchAll: boolean;
 
   constructor(app: Wrappable, options: ExceptionMiddlewareOptions = {}) {
-    this.#next = toLayer(app);
-    this.#router = app instanceof Router ? app : undefined;
     this.#table = options.table ?? createHandlerTable(options.handlers);
-    this.#escalate = options.escalate ?? rethrow;
-    this.#escalateUnhandled = options.escalateUnhandled ?? this.#escalate;
+    this.#catchAll = options.table === undefined;
+    this.#next = below(app, this.#table);
     if (options.debug) enableStackCapture();
   }
 
@@ -105,29 +86,28 @@ export class ExceptionMiddleware {
   }
 
   readonly handle: Layer = (request: Request, ctx: Context) => {
-    if (ctx instanceof RequestContext) ctx.exceptionTable = this.#table;
-    let answer: Answer | HTTPException;
+    let outcome: Outcome;
     try {
-      if (this.#router) {
-        const target = this.#router.dispatch(request, ctx);
-        answer =
-          target instanceof Route ? target.finish(request, target.endpoint(request, ctx)) : target;
-      } else {
-        answer = this.#next(request, ctx);
-      }
+      outcome = this.#next(request, ctx);
     } catch (exc) {
-      return this.#recover(exc, request, ctx);
+      return this.#handle(exc, request, ctx);
     }
-    if (answer instanceof Response) return answer;
-    // Only the router answers with an exception: the 404 or 405 it raised.
-    if (this.#router && isHTTPException(answer)) return this.#recover(answer, request, ctx);
-    return settle(answer as Answer, request, ctx, this.#recover);
+    if (outcome instanceof Response) return outcome;
+    if (isHTTPException(outcome)) return this.#handle(outcome, request, ctx);
+    return outcome.then(undefined, (exc) => this.#handle(exc, request, ctx));
   };
 
   /** Workers-style entry point; rejects with what no handler takes. */
   readonly fetch = async (request: Request, env?: unknown, executionCtx?: unknown) =>
     this.handle(request, new RequestContext(request, env, executionCtx));
 
-  readonly #recover: Recover = (exc, request, ctx) =>
-    handleException(this.#table, request, exc, ctx, this.#escalate, this.#escalateUnhandled);
+  // With no handler, re-thrown to the next layer out (S-LOOK-5), or, on its
+  // own, answered by the catch-all if there is one (as Starlette's does).
+  #handle(exc: unknown, request: Request, ctx: Context): Answer {
+    const answer = handle(this.#table, exc, request, ctx);
+    if (answer !== undefined) return answer;
+    const catchAll = this.#catchAll ? this.#table.forUnhandled() : undefined;
+    if (catchAll === undefined) throw exc;
+    return callHandler(catchAll, request, exc, ctx);
+  }
 }

@@ -1,4 +1,6 @@
 import { RequestContext } from "../context.ts";
+import { HTTPException } from "../exceptions.ts";
+import { describe } from "../middleware/handle.ts";
 import type { Context } from "../types.ts";
 import type { Mount } from "./route.ts";
 
@@ -12,19 +14,24 @@ import type { Mount } from "./route.ts";
  */
 export async function callMount(
   mount: Mount,
-  path: string,
+  rest: string,
+  prefix: string,
   request: Request,
   ctx: Context,
 ): Promise<Response> {
   const { target } = mount;
-  const rest = path.slice(mount.prefix.length) || "/";
   if (ctx instanceof RequestContext && typeof target === "object" && "handle" in target) {
-    const outer = ctx.routePath;
-    ctx.routePath = rest;
+    // The mounted app routes `rest`, and names its routes under `prefix`,
+    // even after its own middleware awaited: restored once it has answered.
+    const { internal } = ctx;
+    const outer = { path: internal.path, prefix: internal.prefix };
+    internal.path = rest;
+    internal.prefix = prefix;
     try {
       return await target.handle(request, ctx);
     } finally {
-      ctx.routePath = outer;
+      internal.path = outer.path;
+      internal.prefix = outer.prefix;
     }
   }
   const forwarded = withPath(request, rest);
@@ -39,12 +46,24 @@ export async function callMount(
   );
 }
 
-/** `request` with its URL path replaced by `rest`, the decoded part the mount leaves. */
+/**
+ * `request` with its URL path replaced by `rest`, the decoded part the mount
+ * leaves. A method the runtime will not put in a `Request` (Deno refuses
+ * TRACE and TRACK) is one this server does not implement: a 501, not a bug.
+ */
 function withPath(request: Request, rest: string): Request {
   const url = new URL(request.url);
   url.pathname = rawTailOf(url.pathname, rest);
-  return new Request(url, request);
+  try {
+    return new Request(url, request);
+  } catch (error) {
+    if (FORBIDDEN_METHODS.has(request.method.toUpperCase())) throw new HTTPException(501);
+    throw error;
+  }
 }
+
+// Fetch's forbidden methods (Fetch standard, "forbidden method").
+const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 
 /**
  * The end of the raw (percent-encoded) path that decodes to `rest`, so the
@@ -71,9 +90,4 @@ function decode(text: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  return typeof value === "object" ? (value.constructor?.name ?? "an object") : typeof value;
 }

@@ -59,7 +59,19 @@ interface Slot {
 // Hono's TrieRouter finds the end of `{regex}` at the first `}` when it
 // protects slashes inside it, so `{8}` quantifiers are spelled out instead.
 const HEX = "[0-9a-fA-F]";
-const UUID = [8, 4, 4, 4, 12].map((n) => HEX.repeat(n)).join("-");
+const UUID = [8, 4, 4, 4, 12].map((n) => HEX.repeat(n)).join("-?");
+
+/** Starlette's `uuid.UUID(raw)` as text: lower case, dashed, whichever form matched. */
+function canonicalUuid(raw: string): string {
+  const hex = raw.replaceAll("-", "").toLowerCase();
+  return [
+    hex.slice(0, 8),
+    hex.slice(8, 12),
+    hex.slice(12, 16),
+    hex.slice(16, 20),
+    hex.slice(20),
+  ].join("-");
+}
 
 // The five convertors of Starlette, with Starlette's regexes. `path` is `.*`
 // as in Starlette, so `/files/{rest:path}` matches `/files/` with rest "";
@@ -69,7 +81,7 @@ const CONVERTORS: ReadonlyMap<string, Convertor> = new Map([
   ["path", { pattern: ".*", convert: (raw: string) => raw }],
   ["int", { pattern: "[0-9]+", convert: toSafeInteger }],
   ["float", { pattern: "[0-9]+(?:\\.[0-9]+)?", convert: toFiniteNumber }],
-  ["uuid", { pattern: UUID, convert: (raw: string) => raw.toLowerCase() }],
+  ["uuid", { pattern: UUID, convert: canonicalUuid }],
 ]);
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -1,4 +1,5 @@
-import type { Answer, Layer } from "../answer.ts";
+import type { Answer, Layer } from "../layer.ts";
+import { PlainTextResponse, withBackgroundOf } from "../responses.ts";
 import type { Endpoint, WebSocketEndpoint } from "../types.ts";
 import type { WebSocketLimits } from "../websocket/session.ts";
 import { type CompiledPath, compilePath } from "./path.ts";
@@ -48,8 +49,9 @@ export class Route {
 
   /**
    * @internal What the endpoint answered, checked: at once when it answered at
-   * once (most do). The router calls the endpoint itself, so that errors the
-   * endpoint creates carry one frame fewer (see `settle`).
+   * once (most do). The layer that runs the route calls the endpoint in its
+   * own frame and hands the answer here: every `Error` the endpoint creates
+   * records one framework frame fewer (V8 records up to ten, ~0.2 µs each).
    */
   finish(request: Request, answer: ReturnType<Endpoint>): Answer {
     if (answer instanceof Response) return this.#finish(request, answer);
@@ -68,9 +70,15 @@ export class Route {
   }
 }
 
+/** Status and headers kept, body dropped, background tasks kept (S-ROU-6, S-BG-1). */
 async function withoutBody(response: Response): Promise<Response> {
   await response.body?.cancel();
-  return new Response(null, response);
+  const head = new Response(null, response);
+  // Bun types a string body only as it sends it: without the body, say what it would have.
+  if (response instanceof PlainTextResponse && !head.headers.has("content-type")) {
+    head.headers.set("content-type", "text/plain;charset=UTF-8");
+  }
+  return withBackgroundOf(response, head);
 }
 
 /**

@@ -1,23 +1,14 @@
 import type { Router as HonoRouter } from "hono/router";
-import type { Answer, Layer } from "../answer.ts";
 import { RequestContext } from "../context.ts";
-import { HTTPException, isHTTPException } from "../exceptions.ts";
+import { HTTPException } from "../exceptions.ts";
+import type { Answer } from "../layer.ts";
 import { ExceptionMiddleware } from "../middleware/exceptions.ts";
 import { RedirectResponse } from "../responses.ts";
-import type { Context } from "../types.ts";
-import { runWebSocketRoute } from "../websocket/run.ts";
-import { callMount } from "./mount.ts";
-import { createHonoRouter, findAll } from "./path.ts";
+import { type Found, MATCHER, type Matcher } from "./found.ts";
+import { createHonoRouter, findAll, type Matches } from "./path.ts";
+import { requestPath } from "./request-path.ts";
 import { type BaseRoute, Mount, Route, WebSocketRoute } from "./route.ts";
 
-type Found =
-  | { kind: "route"; route: Route; params: Record<string, unknown> }
-  | { kind: "websocket"; route: WebSocketRoute; params: Record<string, unknown> }
-  | { kind: "mount"; mount: Mount }
-  | { kind: "method"; allowed: ReadonlySet<string> }
-  | { kind: "none" };
-
-const NOT_FOUND: Found = { kind: "none" };
 const CANONICAL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
 /** `Allow` in the canonical order, then any other methods A–Z (S-ROU-3). */
@@ -27,32 +18,22 @@ function allowHeader(allowed: ReadonlySet<string>): string {
   return [...known, ...others].join(", ");
 }
 
-/** The path of a request URL, without parsing the whole URL. */
-function rawPathOf(url: string): string {
-  const start = url.indexOf("/", url.indexOf("//") + 2);
-  if (start === -1) return "/";
-  const query = url.indexOf("?", start);
-  const hash = url.indexOf("#", start);
-  const end = Math.min(query === -1 ? url.length : query, hash === -1 ? url.length : hash);
-  return url.slice(start, end);
-}
-
-function decodePath(raw: string): string {
-  if (!raw.includes("%")) return raw;
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    throw new HTTPException(400, "Malformed percent-encoding in the request path");
-  }
-}
-
 /** An opening handshake is always a GET (RFC 6455 §4.1): other methods skip the header read. */
-function isWebSocketUpgrade(request: Request, method = request.method): boolean {
+function isWebSocketUpgrade(request: Request, method: string): boolean {
   return method === "GET" && request.headers.get("upgrade")?.toLowerCase() === "websocket";
+}
+
+function hasWebSocketRoute(matches: Matches<BaseRoute>[0]): boolean {
+  for (const [route] of matches) if (route instanceof WebSocketRoute) return true;
+  return false;
 }
 
 function toggleTrailingSlash(path: string): string {
   return path.endsWith("/") ? path.slice(0, -1) : `${path}/`;
+}
+
+function miss(answer: HTTPException | Response): Found {
+  return { kind: "miss", answer };
 }
 
 export interface RouterOptions {
@@ -61,11 +42,12 @@ export interface RouterOptions {
 }
 
 /**
- * Matches requests to routes with Hono's router, converts parameters, and
- * throws `HTTPException` 404/405/400 for the exception layers to answer.
+ * Matches requests to routes with Hono's router and converts parameters. It
+ * answers nothing itself: the exception layer runs what it found (S-ROU-2).
  * @example new Router([new Route("/", home), new Mount("/api", api)])
  */
-export class Router {
+export class Router implements Matcher {
+  readonly [MATCHER] = true as const;
   readonly #routes: BaseRoute[] = [];
   readonly #redirectSlashes: boolean;
   #matcher: HonoRouter<BaseRoute> | undefined;
@@ -75,6 +57,7 @@ export class Router {
    * a miss without one (the usual 404) skips the redirect's second lookup.
    */
   #slashAddedCanMatch = true;
+  #hasWebSocketRoutes = false;
   #standalone: ExceptionMiddleware | undefined;
 
   constructor(routes: readonly BaseRoute[] = [], options: RouterOptions = {}) {
@@ -95,126 +78,80 @@ export class Router {
     this.#matcher = undefined; // Hono's routers are sealed once matched: rebuild lazily
   }
 
-  readonly handle: Layer = (request: Request, ctx: Context) => {
-    const answer = this.routeOrMiss(request, ctx);
-    if (isHTTPException(answer)) throw answer;
-    return answer;
-  };
-
-  /**
-   * @internal Routes the request, or returns the 404 or 405 it raises rather
-   * than throwing it: under `Deno.serve` a throw costs 1–4 µs even when caught
-   * at once (measured with wrk), so the exception layer right outside takes
-   * them this way. They are still `HTTPException`s answered by the handler table.
-   */
-  routeOrMiss(request: Request, ctx: Context): Answer | HTTPException {
-    const target = this.dispatch(request, ctx);
-    if (!(target instanceof Route)) return target;
-    return target.finish(request, target.endpoint(request, ctx));
-  }
-
-  /**
-   * @internal As `routeOrMiss`, but an HTTP route that matched is returned,
-   * its parameters set on `ctx`, for the caller to run: the exception layer
-   * right outside calls the endpoint in its own frame. V8 records up to ten
-   * frames in every `Error` an endpoint creates, at about 0.2 µs each.
-   */
-  dispatch(request: Request, ctx: Context): Route | Answer | HTTPException {
-    const path = this.#pathOf(request, ctx);
-    const found = this.#find(path, request);
-    switch (found.kind) {
-      case "route":
-        ctx.params = found.params;
-        return found.route;
-      case "websocket":
-        ctx.params = found.params;
-        return runWebSocketRoute(found.route, request, ctx);
-      case "mount":
-        if (found.mount.target instanceof Router && ctx instanceof RequestContext) {
-          return found.mount.target.#routeMounted(
-            path.slice(found.mount.prefix.length),
-            request,
-            ctx,
-          );
-        }
-        return callMount(found.mount, path, request, ctx);
-      case "method":
-        return new HTTPException(405, undefined, { allow: allowHeader(found.allowed) });
-      case "none":
-        return this.#redirectOrNotFound(path, request);
-    }
-  }
-
-  /**
-   * A router mounted in another routes what is left of the path at once, and
-   * returns its misses as the outer one does: no promise and no throw per
-   * request. The path is restored once the answer is complete, because a
-   * mounted app below may route only after its middleware awaited.
-   */
-  #routeMounted(rest: string, request: Request, ctx: RequestContext): Answer | HTTPException {
-    const outer = ctx.routePath;
-    ctx.routePath = rest || "/";
-    let answer: Answer | HTTPException;
-    try {
-      answer = this.routeOrMiss(request, ctx);
-    } catch (error) {
-      ctx.routePath = outer;
-      throw error;
-    }
-    if (answer instanceof Promise) {
-      return answer.finally(() => {
-        ctx.routePath = outer;
-      });
-    }
-    ctx.routePath = outer;
-    return answer;
-  }
-
-  /** A router used on its own answers 404/405 itself, with the default handlers. */
-  readonly fetch = async (request: Request, env?: unknown, executionCtx?: unknown) => {
+  /** A router used on its own answers 404/405 itself, with the default handlers (S-ROU-2). */
+  readonly fetch = (request: Request, env?: unknown, executionCtx?: unknown): Answer => {
     this.#standalone ??= new ExceptionMiddleware(this);
     return this.#standalone.handle(request, new RequestContext(request, env, executionCtx));
   };
 
-  #pathOf(request: Request, ctx: Context): string {
-    const mounted = (ctx as Partial<RequestContext>).routePath;
-    return mounted ?? decodePath(rawPathOf(request.url));
+  /**
+   * Finds what serves `request` at `path` (default: the request's own path).
+   * A mounted router is entered at once; `prefix` is what mounts joined so far.
+   */
+  match(request: Request, path?: string, prefix = ""): Found {
+    if (path === undefined) {
+      const routable = requestPath(request.url);
+      if (typeof routable !== "string") return miss(new HTTPException(400, routable.unroutable));
+      path = routable;
+    }
+    return this.#find(path, request, prefix) ?? this.#redirectOrNotFound(path, request);
   }
 
   // Routes are tried in order: the first full match wins; routes that match
-  // the path but not the method only contribute to a 405's `Allow`. Whether
-  // the request is an upgrade is read only once a route needs it: the first
-  // read of `request.headers` costs 0.1–0.3 µs (Bun, Deno), and a path nothing
-  // serves (scanners, typos) need not pay it.
-  #find(path: string, request: Request, upgrade?: boolean): Found {
+  // the path but not the method only add to a 405's `Allow`. `Upgrade` is read
+  // only where a WebSocket route matches the path (S-WS-5): the header read
+  // costs 0.1–0.3 µs (Bun, Deno), and an HTTP-only path never pays it.
+  #find(path: string, request: Request, prefix: string): Found | undefined {
     const method = request.method; // a getter into the runtime on Deno: read it once
-    let allowed: Set<string> | undefined;
     const [matches, stash] = findAll(this.#matcherFor(), path);
+    const upgrade =
+      this.#hasWebSocketRoutes && hasWebSocketRoute(matches) && isWebSocketUpgrade(request, method);
+    let allowed: Set<string> | undefined;
     for (const [route, params] of matches) {
-      if (route instanceof Mount) return { kind: "mount", mount: route };
-      upgrade ??= isWebSocketUpgrade(request, method);
+      if (route instanceof Mount) return this.#enter(route, path, request, prefix);
       if (route instanceof WebSocketRoute !== upgrade) continue;
       const converted = route.compiled.convert(params, stash);
       if (converted === undefined) continue;
-      if (route instanceof WebSocketRoute) return { kind: "websocket", route, params: converted };
-      if (route.methods.has(method)) return { kind: "route", route, params: converted };
+      const pattern = prefix + route.path;
+      if (route instanceof WebSocketRoute) {
+        return { kind: "websocket", route, params: converted, pattern };
+      }
+      if (route.methods.has(method)) return { kind: "route", route, params: converted, pattern };
       allowed ??= new Set();
       for (const each of route.methods) allowed.add(each);
     }
-    return allowed ? { kind: "method", allowed } : NOT_FOUND;
+    if (!allowed) return undefined;
+    return miss(new HTTPException(405, undefined, { allow: allowHeader(allowed) }));
   }
 
-  // An upgrade is never redirected: it is a 404 like any other miss (S-WS-5).
-  #redirectOrNotFound(path: string, request: Request): Response | HTTPException {
+  /** A mounted router matches the rest of the path at once; anything else is run by the caller. */
+  #enter(mount: Mount, path: string, request: Request, prefix: string): Found {
+    const rest = path.slice(mount.prefix.length) || "/";
+    const joined = prefix + mount.prefix;
+    if (mount.target instanceof Router) return mount.target.match(request, rest, joined);
+    return { kind: "mount", mount, rest, prefix: joined };
+  }
+
+  #redirectOrNotFound(path: string, request: Request): Found {
     if (this.#redirectSlashes && path !== "/" && (path.endsWith("/") || this.#slashAddedCanMatch)) {
-      const other = this.#find(toggleTrailingSlash(path), request, false);
-      if (other.kind !== "none" && !isWebSocketUpgrade(request)) {
+      if (this.#servesHttp(toggleTrailingSlash(path))) {
         const url = new URL(request.url);
         url.pathname = toggleTrailingSlash(url.pathname);
-        return new RedirectResponse(url.pathname + url.search);
+        return miss(new RedirectResponse(url.pathname + url.search));
       }
     }
-    return new HTTPException(404);
+    return miss(new HTTPException(404));
+  }
+
+  /** Whether an HTTP route or a mount serves `path`, whatever the method. */
+  #servesHttp(path: string): boolean {
+    const [matches, stash] = findAll(this.#matcherFor(), path);
+    for (const [route, params] of matches) {
+      if (route instanceof Mount) return true;
+      const serves = route instanceof Route && route.compiled.convert(params, stash) !== undefined;
+      if (serves) return true;
+    }
+    return false;
   }
 
   #matcherFor(): HonoRouter<BaseRoute> {
@@ -234,6 +171,7 @@ export class Router {
         (route.path !== "/" &&
           (route.compiled.pattern.endsWith("/") || route.compiled.pattern.includes(".*"))),
     );
+    this.#hasWebSocketRoutes = this.#routes.some((route) => route instanceof WebSocketRoute);
     this.#matcher = matcher;
     return matcher;
   }

@@ -1,3 +1,5 @@
+import { SOURCE_READER, type SourceReader } from "../debug/source-reader.ts";
+import { serverErrorResponse } from "../middleware/unhandled.ts";
 import { WEBSOCKET_UPGRADER, type WebSocketUpgrader } from "../websocket/transport.ts";
 
 /** What the Deno, Bun and Node adapters' `serve()` accept. */
@@ -84,7 +86,7 @@ export function reporterFor(options: ServeOptions): (error: unknown) => void {
 /** What an adapter answers when `app.fetch` threw: the error reported, a plain 500. */
 export function serverError(error: unknown, report: (error: unknown) => void): Response {
   report(error);
-  return new Response("Internal Server Error", { status: 500 });
+  return serverErrorResponse();
 }
 
 /**
@@ -108,10 +110,17 @@ export function orServerError(
 class ServerExecutionContext {
   readonly #work: PendingWork;
   readonly [WEBSOCKET_UPGRADER]: WebSocketUpgrader | undefined;
+  /** How the debug page reads source files on this runtime. */
+  readonly [SOURCE_READER]: SourceReader | undefined;
 
-  constructor(work: PendingWork, upgrader: WebSocketUpgrader | undefined) {
+  constructor(
+    work: PendingWork,
+    upgrader: WebSocketUpgrader | undefined,
+    sourceReader: SourceReader | undefined,
+  ) {
     this.#work = work;
     this[WEBSOCKET_UPGRADER] = upgrader;
+    this[SOURCE_READER] = sourceReader;
   }
 
   waitUntil(promise: Promise<unknown>): void {
@@ -121,6 +130,10 @@ class ServerExecutionContext {
   passThroughOnException(): void {}
 }
 
-export function createExecutionContext(work: PendingWork, upgrader?: WebSocketUpgrader) {
-  return new ServerExecutionContext(work, upgrader);
+export function createExecutionContext(
+  work: PendingWork,
+  upgrader?: WebSocketUpgrader,
+  sourceReader?: SourceReader,
+) {
+  return new ServerExecutionContext(work, upgrader, sourceReader);
 }

@@ -1,6 +1,12 @@
 import { SERVER_ERROR_OBSERVER } from "../context.ts";
+import { serverErrorResponse } from "../middleware/unhandled.ts";
 import type { Fetchable } from "../types.ts";
-import { WEBSOCKET_UPGRADER } from "../websocket/transport.ts";
+import {
+  type AcceptOptions,
+  handshakeHeaders,
+  offeredSubprotocols,
+  WEBSOCKET_UPGRADER,
+} from "../websocket/transport.ts";
 import { MemorySocket, TestWebSocket } from "./memory-socket.ts";
 
 export interface TestClientOptions {
@@ -108,7 +114,7 @@ export class TestClient {
     const request = new Request(new URL(path, this.#baseUrl), { ...init, headers });
     const { response, errors } = await this.#exchange(request, () => socket);
     socket.serverError = () => (this.#raise ? errors[0] : undefined);
-    if (socket.accepted) return new TestWebSocket(socket);
+    if (socket.accepted) return openedSocket(socket, request, response);
     this.#raiseFirst(errors);
     throw new WebSocketDenialResponse(response);
   }
@@ -131,14 +137,47 @@ export class TestClient {
       [SERVER_ERROR_OBSERVER]: (error: unknown) => errors.push(error),
       [WEBSOCKET_UPGRADER]: upgrade,
     };
-    const response = await this.#fetch(request, this.#env, executionCtx);
+    const response = await this.#call(request, executionCtx);
     while (pending.length > 0) await Promise.allSettled(pending.splice(0));
     return { response, errors };
+  }
+
+  /**
+   * An edgelette app answers its own errors; a plain function may throw or
+   * reject. Then a server would answer 500, and so does the test client when
+   * asked not to raise (S-TC-1).
+   */
+  async #call(request: Request, executionCtx: unknown): Promise<Response> {
+    try {
+      return await this.#fetch(request, this.#env, executionCtx);
+    } catch (error) {
+      if (this.#raise) throw error;
+      return serverErrorResponse();
+    }
   }
 
   #raiseFirst(errors: unknown[]): void {
     if (this.#raise && errors.length > 0) throw errors[0];
   }
+}
+
+/**
+ * The client side of the handshake, as `ws` and browsers check it: an offer
+ * of subprotocols answered with none fails the connection (S-TC-2), and the
+ * endpoint sees the connection drop (1006).
+ */
+function openedSocket(socket: MemorySocket, request: Request, response: Response): TestWebSocket {
+  const accepted = socket.accepted as AcceptOptions;
+  const offered = offeredSubprotocols(request);
+  if (offered.length > 0 && accepted.subprotocol === undefined) {
+    socket.dropFromClient();
+    throw new Error(
+      `WebSocket handshake failed: the client offered subprotocols (${offered.join(", ")}) ` +
+        "and the endpoint accepted none, which real clients refuse; " +
+        "pass { subprotocol } to ws.accept()",
+    );
+  }
+  return new TestWebSocket(socket, handshakeHeaders(response, accepted));
 }
 
 /** What `fetch` sends after a redirect: 303 (and 301/302 after POST) become a GET without a body. */

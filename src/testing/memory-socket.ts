@@ -24,14 +24,11 @@ export class MemorySocket implements WebSocketTransport {
   serverError: (() => unknown) | undefined;
 
   accept(options: AcceptOptions, events: TransportEvents): Response {
-    const headers = new Headers(options.headers);
-    if (options.subprotocol !== undefined) {
-      headers.set("sec-websocket-protocol", options.subprotocol);
-    }
-    this.accepted = { subprotocol: options.subprotocol, headers };
+    this.accepted = options;
     this.#server = events;
     // Node's Response cannot carry 101; the test client looks at `accepted`, not the status.
-    return new Response(null, { status: 200, headers });
+    // The handshake's headers are those of the response the app returns (middleware's too).
+    return new Response(null, { status: 200, headers: options.headers });
   }
 
   send(data: WebSocketMessage): void {
@@ -51,6 +48,12 @@ export class MemorySocket implements WebSocketTransport {
     if (this.#clientClosed) throw new Error("the test WebSocket is closed: close() was called");
     if (this.#serverClosed) return;
     queueMicrotask(() => this.#server?.message(data));
+  }
+
+  /** The client failed the handshake and hung up, as `ws` does: the endpoint sees 1006. */
+  dropFromClient(): void {
+    this.#clientClosed = true;
+    queueMicrotask(() => this.#server?.close(1006, ""));
   }
 
   closeFromClient(code: number, reason: string): void {
@@ -78,13 +81,13 @@ export class TestWebSocket {
   readonly #socket: MemorySocket;
   /** The subprotocol the server accepted, if any. */
   readonly subprotocol: string | undefined;
-  /** Headers the server added when it accepted (and `sec-websocket-protocol`). */
+  /** The handshake's headers: those the app's response carried (and `sec-websocket-protocol`). */
   readonly headers: Headers;
 
-  constructor(socket: MemorySocket) {
+  constructor(socket: MemorySocket, headers: Headers) {
     this.#socket = socket;
     this.subprotocol = socket.accepted?.subprotocol;
-    this.headers = socket.accepted?.headers ?? new Headers();
+    this.headers = headers;
   }
 
   sendText(text: string): void {
@@ -121,7 +124,8 @@ export class TestWebSocket {
     return JSON.parse(typeof message === "string" ? message : decoder.decode(message));
   }
 
-  close(code = 1000, reason = ""): void {
-    this.#socket.closeFromClient(code, reason);
+  /** Without a code the close frame has none, and the endpoint sees 1005, as from a real client. */
+  close(code?: number, reason = ""): void {
+    this.#socket.closeFromClient(code ?? 1005, reason);
   }
 }

@@ -1,81 +1,90 @@
 import { RequestContext } from "../context.ts";
-import { HTTPException, WebSocketDisconnect } from "../exceptions.ts";
-import { keepCause, lookupHandler } from "../middleware/handle-exception.ts";
+import { WebSocketDisconnect } from "../exceptions.ts";
+import type { HandlerTable } from "../handler-table.ts";
+import { handle, keepCause } from "../middleware/handle.ts";
 import { consoleReporter, reportOnce } from "../reporting.ts";
 import type { WebSocketRoute } from "../routing/route.ts";
-import type { Context, WebSocketExceptionHandler } from "../types.ts";
-import { closeFrameForHttpException } from "./close-frame.ts";
+import type { Context } from "../types.ts";
 import { WebSocketSession } from "./session.ts";
 import { upgraderOf } from "./transport.ts";
 
-/** The close frame for an `HTTPException` after accept: 4000 + status, detail as reason (S-WS-3). */
-export function closeForHttpException(ws: WebSocketSession, exc: HTTPException): void {
-  const { code, reason } = closeFrameForHttpException(exc);
-  ws.close(code, reason);
-}
-
 /**
  * Runs a WebSocket endpoint. The fetch call answers as soon as the endpoint
- * accepts; until then, what it throws travels through the HTTP layers (a
- * denial). After that, errors are handled here, on the socket.
+ * accepts. What it throws goes through `handle` with the same `table` as an
+ * HTTP route's errors: before accept that may be an HTTP denial; after it,
+ * only the socket can answer.
  */
 export async function runWebSocketRoute(
   route: WebSocketRoute,
   request: Request,
   ctx: Context,
+  table: HandlerTable,
 ): Promise<Response> {
-  const context = ctx as RequestContext;
-  const upgrader = upgraderOf(context.executionCtx);
-  if (!(context instanceof RequestContext) || !upgrader) {
+  const upgrader = upgraderOf((ctx as Partial<RequestContext>).executionCtx);
+  if (!(ctx instanceof RequestContext) || !upgrader) {
     throw new Error(
       "this runtime gave edgelette no WebSocket support: serve the app through an adapter " +
         "(edgelette/cloudflare, /deno, /bun, /node) or edgelette/testing",
     );
   }
-  const onError = (error: unknown) => report(context, error);
+  const onError = (error: unknown) => report(ctx, error);
   const ws = new WebSocketSession(request, upgrader(request), route.limits, onError);
-  context.webSocket = ws;
   const finished = Promise.resolve().then(() => route.endpoint(ws, ctx));
   // 1. The endpoint accepts (or closes, which accepts first): answer with the upgrade.
-  // 2. It throws before that: ordinary HTTP handling, as a denial (the race rejects).
+  // 2. It throws before that: the table answers, on the socket or as a denial;
+  //    what it has no handler for is the 500 layer's (a reported 500 denial).
   // 3. It returns without accepting: accept and close 1000, as `close()` before accept does.
-  const first = await Promise.race([ws.accepted, finished.then(() => undefined)]);
+  let first: Response | undefined;
+  try {
+    first = await Promise.race([ws.accepted, finished.then(() => undefined)]);
+  } catch (error) {
+    return beforeAccept(table, error, ws, ctx);
+  }
   if (first === undefined && ws.phase === "connecting") ws.close(1000);
   // Nothing awaits the rest of the endpoint: whatever it does must end here, never unhandled.
   finished
     .then(
       () => ws.close(1000),
-      (error) => handleAfterAccept(ws, error, context),
+      (error) => afterAccept(table, error, ws, ctx),
     )
     .catch(onError);
   return ws.response as Response;
 }
 
+async function beforeAccept(
+  table: HandlerTable,
+  error: unknown,
+  ws: WebSocketSession,
+  ctx: RequestContext,
+): Promise<Response> {
+  const answer = await handle(table, error, ws, ctx);
+  if (answer === undefined) throw error;
+  return answer;
+}
+
 /**
- * Errors after the handshake. A client that left is not an error; anything
- * that fails to close the socket its own way is reported once and closes 1011.
+ * After the handshake. A client that left is not an error; what the table
+ * cannot end on the socket is reported once and closes 1011 (S-WS-4).
  */
-async function handleAfterAccept(ws: WebSocketSession, error: unknown, ctx: RequestContext) {
+async function afterAccept(
+  table: HandlerTable,
+  error: unknown,
+  ws: WebSocketSession,
+  ctx: RequestContext,
+): Promise<void> {
   if (error instanceof WebSocketDisconnect) return;
   try {
-    await closeForError(ws, error, ctx);
-  } catch (unhandled) {
-    report(ctx, keepCause(unhandled, error));
-    ws.close(1011);
+    if ((await handle(table, error, ws, ctx)) !== undefined) return;
+    report(ctx, error);
+  } catch (handlerError) {
+    report(ctx, keepCause(handlerError, error));
   }
+  ws.close(1011);
 }
 
-/** `HTTPException` closes 4000 + status; a handler acts on the socket (S-WS-9); others re-throw. */
-async function closeForError(ws: WebSocketSession, error: unknown, ctx: RequestContext) {
-  if (error instanceof HTTPException) return closeForHttpException(ws, error);
-  const handler = ctx.exceptionTable && lookupHandler(ctx.exceptionTable, error);
-  if (!handler) throw error;
-  await (handler as WebSocketExceptionHandler)(ws, error, ctx);
-  ws.close(1000);
-}
-
-/** To the innermost 500 layer; a bare `Router` has none, and the error must still not be lost. */
+/** To the 500 layer serving the request; a bare `Router` has none, and the error must still not be lost. */
 function report(ctx: RequestContext, error: unknown): void {
-  if (ctx.errorSink) ctx.errorSink.report(error, ctx.request, ctx);
-  else reportOnce(consoleReporter, error, ctx.request, ctx);
+  const { serverErrors } = ctx.internal;
+  if (serverErrors) serverErrors.report(error, ctx.request, ctx);
+  else reportOnce(consoleReporter, error, ctx.request, ctx.internal);
 }

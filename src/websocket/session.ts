@@ -1,7 +1,12 @@
-import { WebSocketDisconnect } from "../exceptions.ts";
+import { InvalidWebSocketMessage, WebSocketDisconnect } from "../exceptions.ts";
 import { assertSendableClose, utf8Length } from "./close-frame.ts";
 import { Inbox } from "./inbox.ts";
-import type { TransportEvents, WebSocketMessage, WebSocketTransport } from "./transport.ts";
+import {
+  offeredSubprotocols,
+  type TransportEvents,
+  type WebSocketMessage,
+  type WebSocketTransport,
+} from "./transport.ts";
 
 export interface WebSocketLimits {
   /** Largest message accepted, in bytes; a larger one closes the socket with 1009. Default 1 MiB. */
@@ -73,11 +78,7 @@ export class WebSocketSession {
 
   /** The subprotocols the client offered, in its order. */
   get subprotocols(): string[] {
-    const offered = this.request.headers.get("sec-websocket-protocol") ?? "";
-    return offered
-      .split(",")
-      .map((each) => each.trim())
-      .filter(Boolean);
+    return offeredSubprotocols(this.request);
   }
 
   /** "connecting" before accept, "open" after, "closed" once either side closed. */
@@ -113,26 +114,31 @@ export class WebSocketSession {
     this.#accepted(this.#response);
   }
 
+  /** The next text message; a binary one rejects with `InvalidWebSocketMessage` (1003). */
   async receiveText(): Promise<string> {
     const message = await this.#receive();
-    if (typeof message !== "string") throw new TypeError("expected a text message, got binary");
+    if (typeof message !== "string") throw new InvalidWebSocketMessage(1003, "expected text");
     return message;
   }
 
+  /** The next binary message; a text one rejects with `InvalidWebSocketMessage` (1003). */
   async receiveBytes(): Promise<Uint8Array> {
     const message = await this.#receive();
-    if (typeof message === "string") throw new TypeError("expected a binary message, got text");
+    if (typeof message === "string") throw new InvalidWebSocketMessage(1003, "expected binary");
     return message;
   }
 
-  /** A text or binary message parsed as JSON; invalid JSON rejects and the socket stays open. */
+  /**
+   * A text or binary message parsed as JSON. Invalid JSON rejects with
+   * `InvalidWebSocketMessage` (1007): caught, the socket stays open (S-WS-7).
+   */
   async receiveJson(): Promise<unknown> {
     const message = await this.#receive();
     const text = typeof message === "string" ? message : decoder.decode(message);
     try {
       return JSON.parse(text);
     } catch (cause) {
-      throw new SyntaxError("WebSocket message is not valid JSON", { cause });
+      throw new InvalidWebSocketMessage(1007, "message is not valid JSON", { cause });
     }
   }
 

@@ -43,3 +43,46 @@ export function upgraderOf(executionCtx: unknown): WebSocketUpgrader | undefined
   const upgrader = (executionCtx as Record<symbol, unknown> | undefined)?.[WEBSOCKET_UPGRADER];
   return typeof upgrader === "function" ? (upgrader as WebSocketUpgrader) : undefined;
 }
+
+/**
+ * The subprotocols a client offered, in its order. RFC 6455 §4.1 sends them
+ * comma-separated with optional whitespace: the `ws` package writes
+ * `a,b`, browsers `a, b`; both mean the same.
+ */
+export function offeredSubprotocols(request: Request): string[] {
+  const offered = request.headers.get("sec-websocket-protocol") ?? "";
+  return offered
+    .split(",")
+    .map((each) => each.trim())
+    .filter(Boolean);
+}
+
+// What the runtime writes on the 101 itself, or what a 101 must not carry.
+const HANDSHAKE_OWNED = [
+  "connection",
+  "upgrade",
+  "sec-websocket-accept",
+  "sec-websocket-extensions",
+  "sec-websocket-protocol",
+  "content-length",
+  "transfer-encoding",
+  "keep-alive",
+];
+
+/**
+ * The headers of the 101 for adapters that write it after the app answered
+ * (Node, Bun, the test client): those of the response the app returned, so
+ * headers middleware set on it arrive as they do on Deno and Workers, plus
+ * the chosen subprotocol, exactly (S-WS-13).
+ */
+export function handshakeHeaders(response: Response, accepted: AcceptOptions): Headers {
+  const headers = new Headers(response.headers);
+  for (const [name, value] of accepted.headers ?? []) {
+    if (!headers.has(name)) headers.set(name, value);
+  }
+  for (const name of HANDSHAKE_OWNED) headers.delete(name);
+  if (accepted.subprotocol !== undefined) {
+    headers.set("sec-websocket-protocol", accepted.subprotocol);
+  }
+  return headers;
+}

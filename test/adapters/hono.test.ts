@@ -11,6 +11,7 @@ import { PlainTextResponse } from "../../src/responses.ts";
 import { Mount } from "../../src/routing/route.ts";
 import { TestClient } from "../../src/testing/index.ts";
 import type { ExceptionHandler } from "../../src/types.ts";
+import { mediaType, textPlain } from "../suite/http/support.ts";
 
 // One error object per test: edgelette reports an error object at most once per process.
 let failure: Error;
@@ -133,7 +134,7 @@ describe("exceptionLayers: Hono middleware between the layers and the route", ()
     expect(response.status).toBe(500);
     expect(response.headers.get("x-request-id")).toBe("r-1");
     expect(response.headers.get("access-control-allow-origin")).toBe("https://app.example");
-    expect(response.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(mediaType(response.headers.get("content-type"))).toBe(textPlain());
   });
 
   it("S-RT-3: once edgelette answered an error, c.error is cleared for middleware above", async () => {
@@ -241,6 +242,27 @@ describe("exceptionLayers: responses", () => {
     expect(response.status).toBe(200);
     await expect(response.text()).rejects.toBeDefined();
     expect(reported).toEqual([failure]);
+  });
+
+  it("S-REP-2: mounted in an App (docs/hono.md), a body failing midway is reported once, not twice", async () => {
+    const { app: hono, layers, reported } = setup();
+    let pulls = 0;
+    const broken = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulls++ > 0) throw failure;
+        controller.enqueue(new TextEncoder().encode("first"));
+      },
+    });
+    hono.use(layers);
+    hono.get("/", (c) => c.body(broken));
+    const parentReports: unknown[] = [];
+    const parent = new App({
+      routes: [new Mount("/hono", forwardErrors(hono))],
+      onError: (error) => parentReports.push(error),
+    });
+    const response = await new TestClient(parent, { raiseServerExceptions: false }).get("/hono");
+    await expect(response.text()).rejects.toBeDefined();
+    expect([...reported, ...parentReports]).toEqual([failure]);
   });
 
   it("S-BG-1: background tasks of an edgelette response from a Hono route run", async () => {

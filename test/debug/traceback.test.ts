@@ -44,7 +44,10 @@ function catchError(fn: () => unknown): unknown {
 
 // The tags the page template itself writes; anything else came from error text.
 const TEMPLATE_TAGS = new Set(
-  "!doctype html head meta title style body h1 section p h2 pre ol li code".split(" "),
+  (
+    "!doctype html head meta title style body header h1 main section p h2 h3 pre ol li code " +
+    "details summary span mark table tr th td"
+  ).split(" "),
 );
 
 function tagsIn(html: string): string[] {
@@ -252,7 +255,10 @@ describe("renderTracebackText", () => {
   it("S-DBG-3: shows class, message and frames innermost first", () => {
     const text = renderTracebackText(errorWithStack("Cannot read properties", V8_STACK));
     expect(text.startsWith("TypeError: Cannot read properties\n")).toBe(true);
-    expect(text).toContain("    at loadUser (file:///app/src/users.ts:12:18)\n");
+    expect(text).toContain("    at loadUser (/app/src/users.ts:12:18)\n");
+    expect(text).toContain(
+      "    at async Router.dispatch (/app/node_modules/@scope/router/index.js:40:7) [dependency]\n",
+    );
     expect(text).toContain("    at <anonymous> (/app/src/anon.ts:5:1)\n");
     expect(text.indexOf("loadUser")).toBeLessThan(text.indexOf("Router.dispatch"));
     expect(text).toContain("    at -- this line is not a frame --");
@@ -276,7 +282,7 @@ describe("renderTracebackText", () => {
     a.cause = new Error("b", { cause: a });
     const text = renderTracebackText(a);
     expect(text.match(/Caused by/g)).toHaveLength(1);
-    expect(text.trimEnd().endsWith("already shown above.")).toBe(true);
+    expect(text).toContain("\n\nThe cause chain loops: the next cause is already shown above.\n");
     expect(renderTracebackHtml(a)).toContain('<p class="note">The cause chain loops');
   });
 });
@@ -285,7 +291,7 @@ describe("renderTracebackHtml", () => {
   it("S-DBG-3: shows function, file, line and column of each frame", () => {
     const html = renderTracebackHtml(errorWithStack("m", V8_STACK));
     expect(html).toContain('<code class="fn">loadUser</code>');
-    expect(html).toContain('<code class="file">file:///app/src/users.ts</code> line 12, column 18');
+    expect(html).toContain('<code class="file">/app/src/users.ts:12:18</code>');
     expect(html).toContain('<code class="fn">&lt;anonymous&gt;</code>');
   });
 
@@ -346,7 +352,9 @@ describe("tracebackResponse", () => {
     const response = tracebackResponse(request(), "<b>thrown string</b>");
     expect(response.headers.get("content-type")).toBe("text/plain; charset=utf-8");
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(await response.text()).toBe("string: <b>thrown string</b>\n");
+    expect(await response.text()).toMatch(
+      /^string: <b>thrown string<\/b>\n\nRequest: GET http:\/\/testserver\/\n/,
+    );
   });
 
   it("S-DBG-2: text/html;q=0 gets plain text even from a browser-like header", async () => {

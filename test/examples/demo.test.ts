@@ -70,8 +70,8 @@ describe("the demo app, in memory", () => {
     await expect(ws.receiveText()).rejects.toMatchObject({ code: 4403 });
   });
 
-  it("S-WS-5: an upgrade to an HTTP-only path is the JSON 404 denial", async () => {
-    const denial = await client.websocketConnect("/users/1").catch((error: unknown) => error);
+  it("S-WS-5: an upgrade to a path no route serves is the JSON 404 denial", async () => {
+    const denial = await client.websocketConnect("/nowhere").catch((error: unknown) => error);
     expect(denial).toBeInstanceOf(WebSocketDenialResponse);
     expect((denial as WebSocketDenialResponse).response.status).toBe(404);
   });
@@ -113,6 +113,18 @@ describe("npm start: the demo in workerd (wrangler dev)", () => {
     const response = await fetch(`${base}/debug/crash`, { headers: { accept: "*/*" } });
     expect(response.headers.get("content-type")).toContain("text/plain");
     expect(await response.text()).toContain("Error: the demo crashed on purpose");
+  });
+
+  it("S-DBG-6: the page says why there is no source in workerd, and names no bundle path as a file", async () => {
+    const response = await fetch(`${base}/debug/crash?token=demo`, { headers: { accept: "*/*" } });
+    const text = await response.text();
+    expect(text).toMatch(/^Error: the demo crashed on purpose\n {4}at Route\.crash/);
+    expect(text).toContain("(<wrangler bundle>:");
+    expect(text).toContain("No source: under wrangler dev");
+    expect(text).not.toMatch(/\.wrangler\/tmp|worker\.js/);
+    // The whole stack, not V8's default ten frames, and the request redacted.
+    expect(text.match(/\n {4}at /g)?.length).toBeGreaterThan(10);
+    expect(text).toContain("token: [redacted]");
   });
 
   it("S-WS-2: /ws without a token closes 1008 for a real client", async () => {

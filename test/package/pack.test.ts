@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,6 +32,10 @@ beforeAll(() => {
     project,
   );
   cpSync(join(root, "examples/quickstart"), project, { recursive: true });
+  cpSync(join(root, "test/fixtures/debug-app/server.ts"), join(project, "debug-app.ts"));
+  const compile = ["--ignoreConfig", "debug-app.ts", "--sourceMap", "--outDir", "built"];
+  const target = ["--target", "es2022", "--module", "nodenext", "--lib", "es2022,dom"];
+  run(bin("tsc"), [...compile, ...target, "--rootDir", ".", "--skipLibCheck"], project);
 }, 120_000);
 
 afterAll(() => rmSync(project, { recursive: true, force: true }));
@@ -40,6 +44,29 @@ describe("the packed package", () => {
   it("passes publint", () => {
     const output = run(bin("publint"), ["--strict"]);
     expect(output).not.toMatch(/error|warning/i);
+  });
+
+  it("publishes types that hold the public API only (internals stripped)", () => {
+    // The modules that declare the public classes (the context's own module is internal).
+    const publicModules =
+      /^(src\/(app|exceptions|responses|middleware\/(errors|exceptions)|routing\/(route|router)|websocket\/session|testing\/.*)|adapters\/.*)\.d\.ts$/;
+    const types = readdirSync(join(root, "dist"), { recursive: true, encoding: "utf8" })
+      .filter((file) => publicModules.test(file))
+      .map((file) => readFileSync(join(root, "dist", file), "utf8"))
+      .join("\n");
+    // Members the layers share with each other, never meant for users.
+    for (const internal of [
+      "exceptionTable",
+      "backgroundFailed",
+      "report(error",
+      "finish(request",
+      "compiled:",
+      "readonly accepted:",
+      "table?: HandlerTable",
+    ]) {
+      expect(types, internal).not.toContain(internal);
+    }
+    expect(types).toContain("addExceptionHandler(key: HandlerKey");
   });
 
   it("ships only dist/ and no test or example files", () => {
@@ -106,6 +133,29 @@ async function checkQuickStart(started: Started): Promise<void> {
     started.child.kill("SIGTERM");
   }
 }
+
+describe("the debug page of a compiled TypeScript app, on plain Node", () => {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text shown holds a template literal
+  const throwLine = "  throw new RangeError(`a cart cannot total ${cart.total}`);";
+
+  for (const flags of [[], ["--enable-source-maps"]]) {
+    it(`S-DBG-6: node ${flags.join(" ") || "(no flags)"} shows the .ts line, and edgelette's frames tagged`, async () => {
+      const started = await start("node", [...flags, "built/debug-app.js"]);
+      try {
+        const response = await fetch(new URL("/checkout", started.url));
+        const text = await response.text();
+        expect(response.status).toBe(500);
+        expect(text).toMatch(
+          /^RangeError: a cart cannot total -1\n {4}at Route\.checkout( \[as endpoint\])? \(debug-app\.ts:13:\d+\)/,
+        );
+        expect(text).toContain(`> 13 | ${throwLine}`);
+        expect(text).toMatch(/\(node_modules\/edgelette\/dist\/src\/[^)]+\) \[edgelette\]\n/);
+      } finally {
+        started.child.kill("SIGTERM");
+      }
+    }, 30_000);
+  }
+});
 
 describe("the README quick starts, run from the installed tarball", () => {
   it("S-RT-2: Node", async () => {

@@ -104,9 +104,17 @@ describe("convertors through a Hono router", () => {
     ]);
   });
 
+  it("S-ROU-1: {id:uuid} takes Starlette's undashed form too, any case, and converts to the dashed form", () => {
+    for (const raw of ["00000000aaaaffff9999000000000000", "00000000AAAAFFFF9999000000000000"]) {
+      expect(resolve(router, `/items/${raw}`)).toEqual([
+        ["/items/{id:uuid}", { id: "00000000-aaaa-ffff-9999-000000000000" }],
+      ]);
+    }
+  });
+
   it("S-ROU-1: {id:uuid} does not match a malformed uuid", () => {
     expect(resolve(router, "/items/123e4567-e89b-12d3-a456-42661417400")).toEqual([]);
-    expect(resolve(router, "/items/123e4567e89b12d3a456426614174000")).toEqual([]);
+    expect(resolve(router, "/items/123e4567e89b12d3a45642661417400")).toEqual([]);
     expect(resolve(router, "/items/g23e4567-e89b-12d3-a456-426614174000")).toEqual([]);
   });
 

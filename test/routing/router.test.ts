@@ -1,40 +1,85 @@
 import { describe, expect, it } from "vitest";
-import { RequestContext } from "../../src/context.ts";
 import { HTTPException } from "../../src/exceptions.ts";
 import { PlainTextResponse } from "../../src/responses.ts";
-import { Route } from "../../src/routing/route.ts";
+import { Mount, Route, WebSocketRoute } from "../../src/routing/route.ts";
 import { Router } from "../../src/routing/router.ts";
 
-const router = new Router([
-  new Route("/items", () => new PlainTextResponse("items"), { methods: ["GET", "POST"] }),
-]);
+const items = new Route("/items", () => new PlainTextResponse("items"), {
+  methods: ["GET", "POST"],
+});
+const user = new Route("/users/{id:int}", () => new PlainTextResponse("user"));
+const router = new Router([items, new Mount("/api", new Router([user]))]);
 
-function request(path: string, method = "GET"): [Request, RequestContext] {
-  const req = new Request(`http://test${path}`, { method });
-  return [req, new RequestContext(req)];
+function get(path: string, method = "GET"): Request {
+  return new Request(`http://test${path}`, { method });
 }
 
-describe("Router misses", () => {
-  it("S-ROU-2: on its own, a router throws its 404 for the exception layer", () => {
-    expect(() => router.handle(...request("/nowhere"))).toThrow(HTTPException);
+describe("Router.match: what it found, without answering", () => {
+  it("S-ROU-1: a route with its converted params and its pattern", () => {
+    const found = router.match(get("/items"));
+    expect(found).toMatchObject({ kind: "route", route: items, params: {}, pattern: "/items" });
   });
 
-  it("S-EXC-6: for the exception layer right outside, a 404 is returned, not thrown", () => {
-    const miss = router.routeOrMiss(...request("/nowhere"));
-    expect(miss).toBeInstanceOf(HTTPException);
-    expect((miss as HTTPException).statusCode).toBe(404);
+  it("S-OBS-1: a mounted router is entered at once; the pattern joins the prefixes", () => {
+    const found = router.match(get("/api/users/7"));
+    expect(found).toMatchObject({ kind: "route", route: user, params: { id: 7 } });
+    expect(found.kind === "route" && found.pattern).toBe("/api/users/{id:int}");
+  });
+
+  it("S-ROU-2: a 404 is returned as an HTTPException, not thrown", () => {
+    const found = router.match(get("/nowhere"));
+    expect(found.kind).toBe("miss");
+    const answer = found.kind === "miss" ? found.answer : undefined;
+    expect(answer).toBeInstanceOf(HTTPException);
+    expect((answer as HTTPException).statusCode).toBe(404);
   });
 
   it("S-ROU-3: a 405 is returned with its Allow header", () => {
-    const miss = router.routeOrMiss(...request("/items", "DELETE")) as HTTPException;
-    expect(miss.statusCode).toBe(405);
-    expect(miss.headers?.get("allow")).toBe("GET, HEAD, POST");
+    const found = router.match(get("/items", "DELETE"));
+    const answer = found.kind === "miss" ? (found.answer as HTTPException) : undefined;
+    expect(answer?.statusCode).toBe(405);
+    expect(answer?.headers?.get("allow")).toBe("GET, HEAD, POST");
   });
 
-  it("S-ROU-4: a trailing-slash redirect and a match are responses", async () => {
-    const redirect = router.routeOrMiss(...request("/items/")) as Response;
-    expect(redirect.status).toBe(307);
-    const found = (await router.routeOrMiss(...request("/items"))) as Response;
-    expect(await found.text()).toBe("items");
+  it("S-ROU-4: a trailing-slash redirect is a response", () => {
+    const found = router.match(get("/items/"));
+    const answer = found.kind === "miss" ? (found.answer as Response) : undefined;
+    expect(answer?.status).toBe(307);
+    expect(answer?.headers.get("location")).toBe("/items");
+  });
+
+  it("S-ROU-5: a malformed or climbing path is a 400", () => {
+    for (const path of ["/items/%E0%A4%A", "/api/..%2F..%2Fetc"]) {
+      const found = router.match(get(path));
+      const answer = found.kind === "miss" ? (found.answer as HTTPException) : undefined;
+      expect(answer?.statusCode).toBe(400);
+    }
+  });
+
+  it("S-WS-5: Upgrade is read only where a WebSocket route matches the path", () => {
+    let reads = 0;
+    const headers = new Proxy(new Headers({ upgrade: "websocket" }), {
+      get(target, name) {
+        if (name === "get") reads++;
+        const value = Reflect.get(target, name);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const request = { method: "GET", url: "http://test/items", headers } as unknown as Request;
+    const withSocket = new Router([items, new WebSocketRoute("/ws", async () => {})]);
+    expect(withSocket.match(request).kind).toBe("route");
+    expect(reads).toBe(0);
+    const upgrade = { ...request, url: "http://test/ws", method: "GET", headers } as Request;
+    expect(withSocket.match(upgrade).kind).toBe("websocket");
+    expect(reads).toBe(1);
+  });
+});
+
+describe("Router.fetch: a router on its own", () => {
+  it("S-ROU-2: answers its misses with the default handlers", async () => {
+    const response = await router.fetch(get("/nowhere"));
+    expect(response.status).toBe(404);
+    expect(await response.text()).toBe("Not Found");
+    expect(await (await router.fetch(get("/api/users/3"))).text()).toBe("user");
   });
 });

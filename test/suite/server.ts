@@ -275,9 +275,9 @@ export function serverSuite({ describe, it }: SuiteApi, target: ServerTarget): v
         assert.equal(denial.body, "no entry");
       }));
 
-    it("S-WS-5: an upgrade to a path with no WebSocket route is a 404 denial", () =>
+    it("S-WS-5: an upgrade to a path no route serves is a 404 denial", () =>
       withServer(async (server) => {
-        const denial = await target.requestUpgrade(wsUrl(server, "/background"));
+        const denial = await target.requestUpgrade(wsUrl(server, "/nowhere"));
         assert.equal(denial.status, 404);
         assert.equal(denial.body, "Not Found");
       }));

@@ -214,12 +214,11 @@ export function webSocketSuite(
       });
     });
 
-    describe("S-WS-5: no WebSocket route is an HTTP 404 denial", () => {
-      it("S-WS-5: a path served only by an HTTP route is a 404 from the 404 handler, not a 405", async () => {
+    describe("S-WS-5: no WebSocket route is an HTTP answer, never a 101", () => {
+      it("S-WS-5 (amended): an upgrade to a path only an HTTP route serves gets that route's response", async () => {
         const denial = await target.requestUpgrade("/http-only");
-        assert.equal(denial.status, 404);
-        assert.equal(denial.headers.get("x-handler"), "404");
-        assert.equal(denial.body, "no route for /http-only");
+        assert.equal(denial.status, 200);
+        assert.equal(denial.body, "plain HTTP");
       });
 
       it("S-WS-5: an unknown path is a 404 from the 404 handler", async () => {
@@ -228,10 +227,10 @@ export function webSocketSuite(
         assert.equal(denial.body, "no route for /nowhere");
       });
 
-      it("S-WS-5: an upgrade is not redirected to the HTTP route with the other trailing slash", async () => {
+      it("S-WS-5 (amended): an upgrade to an HTTP route's other trailing-slash form is redirected as any request", async () => {
         const denial = await target.requestUpgrade("/http-only/");
-        assert.equal(denial.status, 404);
-        assert.equal(denial.body, "no route for /http-only/");
+        assert.equal(denial.status, 307);
+        assert.equal(denial.headers.get("location"), "/http-only");
       });
     });
 
@@ -303,6 +302,80 @@ export function webSocketSuite(
         const socket = await connectReady("/ws/kicked");
         assert.deepEqual(await nextClose(socket), { code: 4666, reason: "kicked: spam" });
       });
+    });
+
+    describe("S-WS-12: a client's bad message is a handled exception", () => {
+      it("S-WS-12: a binary frame for an uncaught receiveText closes 1003, not reported", async () => {
+        const socket = await connectReady("/ws/expect-text");
+        socket.send(new Uint8Array([1, 2, 3]));
+        assert.deepEqual(await nextClose(socket), { code: 1003, reason: "expected text" });
+        const reports = await options.reports();
+        assert.equal(
+          reports.filter((each) => /InvalidWebSocketMessage|expected/.test(each)).length,
+          0,
+        );
+      });
+
+      it("S-WS-12: invalid JSON for an uncaught receiveJson closes 1007, not reported", async () => {
+        const socket = await connectReady("/ws/expect-json");
+        socket.send("{not json");
+        assert.deepEqual(await nextClose(socket), {
+          code: 1007,
+          reason: "message is not valid JSON",
+        });
+        const reports = await options.reports();
+        assert.equal(reports.filter((each) => /InvalidWebSocketMessage|JSON/.test(each)).length, 0);
+      });
+    });
+
+    describe("S-WS-13: the request, the offer and the 101", () => {
+      it("S-WS-13: after accept the request stays readable: headers, subprotocols, clone()", async () => {
+        const socket = await target.connect("/ws/request-after-accept", { protocols: ["p.one"] });
+        assert.equal(socket.protocol, "p.one");
+        assert.deepEqual(JSON.parse((await nextMessage(socket)) as string), {
+          subprotocols: ["p.one"],
+          upgrade: "websocket",
+          cloned: "websocket",
+        });
+      });
+
+      it("S-WS-13: onError reads the request's headers after accept, and the report is kept", async () => {
+        const tag = newTag();
+        const socket = await connectReady(`/ws/crash-after?tag=${tag}`);
+        assert.equal((await nextClose(socket)).code, 1011);
+        const [entry] = await logFor(tag);
+        assert.deepEqual(entry, { tag, reportedUpgrade: "websocket" });
+      });
+
+      it("S-WS-13: an offer without spaces (`a,b`, as `ws` sends it) is parsed per RFC 6455", async () => {
+        const offer = { "sec-websocket-protocol": "chat.v1,edgelette.v2" };
+        const answer = await target.handshake("/ws/subprotocol", offer);
+        assert.equal(answer.status, 101);
+        assert.equal(answer.headers.get("sec-websocket-protocol"), "edgelette.v2");
+      });
+
+      it("S-WS-13: an offer the endpoint declines is never confirmed: no subprotocol, or a failed handshake", async () => {
+        const opened = await target.connect("/ws/subprotocol", { protocols: ["x.v1"] }).then(
+          (socket) => socket,
+          () => undefined, // `ws`, browsers and the TestClient fail this handshake (S-TC-2)
+        );
+        if (opened) assert.equal(opened.protocol, "");
+      });
+
+      it("S-WS-10: headers middleware sets on the upgrade response after `await next()` reach the 101", async () => {
+        const answer = await target.handshake("/ws/subprotocol");
+        assert.equal(answer.status, 101);
+        assert.equal(answer.headers.get("x-middleware"), "websocket");
+        assert.equal(answer.headers.get("x-accepted-by"), "edgelette");
+      });
+    });
+
+    it("S-TC-2: a client close without a code reaches the endpoint as 1005", async () => {
+      const tag = newTag();
+      const socket = await connectReady(`/ws/record-disconnect?tag=${tag}`);
+      socket.close();
+      const [entry] = await logFor(tag);
+      assert.deepEqual(entry?.disconnect, { code: 1005, reason: "" });
     });
 
     describe("limits", () => {

@@ -1,7 +1,8 @@
 import { App } from "../../src/app.ts";
 import { HTTPException } from "../../src/exceptions.ts";
+import { readJson } from "../../src/request-body.ts";
 import { JSONResponse, PlainTextResponse } from "../../src/responses.ts";
-import { Route } from "../../src/routing/route.ts";
+import { Mount, Route } from "../../src/routing/route.ts";
 import type { Context } from "../../src/types.ts";
 
 /**
@@ -49,6 +50,37 @@ function breakingBody(): Response {
   return new Response(body, { headers: { "content-type": "text/plain; charset=utf-8" } });
 }
 
+/** Reads the body, then rejects it: the 422 handler reads it again (S-BAD-1). */
+const validate = async (request: Request) => {
+  await readJson(request);
+  throw new HTTPException(422, "invalid");
+};
+
+const bodyAgain = async (request: Request) =>
+  new JSONResponse({ text: await request.text(), json: await request.json() }, { status: 422 });
+
+/** Fails after its first chunk with a value that is not an `Error`. */
+function bodyBrokenByString(): Response {
+  let sent = false;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (sent) {
+        await new Promise((resolve) => setTimeout(resolve, 50)); // after the status went out
+        throw "wire string broke the stream";
+      }
+      sent = true;
+      controller.enqueue(encoder.encode("first chunk\n"));
+    },
+  });
+  return new Response(body);
+}
+
+const fileParam = (_request: Request, ctx: Context) =>
+  new PlainTextResponse(`file:${ctx.params.p}`);
+const landing = () => new PlainTextResponse("landing");
+const foreignFetch = (request: Request) =>
+  new PlainTextResponse(`foreign ${request.method} ${new URL(request.url).pathname}`);
+
 const notFound = (request: Request) =>
   new JSONResponse({ error: "not found", path: new URL(request.url).pathname }, { status: 404 });
 
@@ -71,10 +103,16 @@ export function createWireApp(): App {
       new Route("/items", items, { methods: ["GET", "POST"] }),
       new Route("/background-fails", failingBackground),
       new Route("/stream-breaks", breakingBody),
+      new Route("/validate", validate, { methods: ["POST"] }),
+      new Route("/stream-breaks-string", bodyBrokenByString),
+      new Route("/files/{p:path}", fileParam),
+      new Route("/landing", landing),
+      new Mount("/foreign", foreignFetch),
       new Route("/__reports", () => new JSONResponse(reports)),
     ],
     exceptionHandlers: [
       [404, notFound],
+      [422, bodyAgain],
       [Error, serverError],
     ],
     onError: record,

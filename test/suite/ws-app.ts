@@ -8,7 +8,9 @@ import {
   App,
   type ExceptionHandler,
   HTTPException,
+  InvalidWebSocketMessage,
   JSONResponse,
+  type Middleware,
   PlainTextResponse,
   Route,
   WebSocketDisconnect,
@@ -55,8 +57,8 @@ const echoJson: WebSocketEndpoint = async (ws) => {
     try {
       ws.sendJson({ received: await ws.receiveJson() });
     } catch (error) {
-      if (!(error instanceof SyntaxError)) throw error; // a disconnect ends the loop quietly
-      ws.sendJson({ error: error.message });
+      if (!(error instanceof InvalidWebSocketMessage)) throw error; // a disconnect ends quietly
+      ws.sendJson({ error: error.reason });
     }
   }
 };
@@ -192,6 +194,26 @@ function webSocketRoutes(log: LogEntry[]): WebSocketRoute[] {
       "/ws/kicked",
       readyThenThrow(() => new KickedOut(4000, "spam")),
     ),
+    // S-WS-12: what the client sent is not what the endpoint expects, and it does not catch that.
+    new WebSocketRoute("/ws/expect-text", async (ws) => {
+      ws.accept();
+      ws.sendText("ready");
+      ws.sendText(await ws.receiveText());
+    }),
+    new WebSocketRoute("/ws/expect-json", async (ws) => {
+      ws.accept();
+      ws.sendText("ready");
+      ws.sendJson(await ws.receiveJson());
+    }),
+    // S-WS-13: the request stays readable after the upgrade.
+    new WebSocketRoute("/ws/request-after-accept", (ws) => {
+      ws.accept({ subprotocol: ws.subprotocols[0] });
+      ws.sendJson({
+        subprotocols: ws.subprotocols,
+        upgrade: ws.request.headers.get("upgrade"),
+        cloned: ws.request.clone().headers.get("upgrade"),
+      });
+    }),
     new WebSocketRoute("/ws/log", (ws) => {
       ws.accept();
       ws.sendJson(log.filter((entry) => entry.tag === tagOf(ws)));
@@ -223,11 +245,28 @@ function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
+/**
+ * Reads the request after the endpoint accepted (Deno closes it at the
+ * upgrade) and marks every response, the upgrade's included (S-WS-13).
+ */
+const markResponses: Middleware = (next) => async (request, ctx) => {
+  const response = await next(request, ctx);
+  response.headers.set("x-middleware", request.headers.get("upgrade") ?? "plain");
+  return response;
+};
+
 /** A fresh app with its own report list and log, so runs never share state. */
 export function createWebSocketApp(): App {
   const reports: string[] = [];
   const log: LogEntry[] = [];
+  // Reads the request's headers after the endpoint accepted, as a real onError might.
+  const onError = (error: unknown, request: Request) => {
+    reports.push(describeError(error));
+    const tag = new URL(request.url).searchParams.get("tag") ?? "";
+    log.push({ tag, reportedUpgrade: request.headers.get("upgrade") });
+  };
   return new App({
+    middleware: [markResponses],
     routes: [
       ...webSocketRoutes(log),
       new Route("/http-only", () => new PlainTextResponse("plain HTTP")),
@@ -240,6 +279,6 @@ export function createWebSocketApp(): App {
       [RoomFull, onRoomFull],
       [KickedOut, onKickedOut],
     ],
-    onError: (error) => reports.push(describeError(error)),
+    onError,
   });
 }

@@ -31,7 +31,17 @@ export interface WebSocketTarget {
   connect(path: string, options?: { protocols?: string[] }): Promise<ClientSocket>;
   /** An upgrade attempt the server refuses: the HTTP response it answered with. */
   requestUpgrade(path: string): Promise<Denial>;
+  /**
+   * The server's answer to a handshake with these extra request headers (an
+   * offer spelled as given): its status and exact headers, without opening a socket.
+   */
+  handshake(path: string, headers?: Record<string, string>): Promise<HandshakeAnswer>;
   baseUrl?: string;
+}
+
+export interface HandshakeAnswer {
+  status: number;
+  headers: Headers;
 }
 
 /** The HTTP response a refused upgrade got. */
@@ -226,16 +236,29 @@ export async function readDenial(response: Response): Promise<Denial> {
   return { status: response.status, headers: response.headers, body: await response.text() };
 }
 
-/** A server at `baseUrl`, reached with the runtime's global `WebSocket` (Bun, Deno), denials with `fetch`. */
-export function browserTarget(baseUrl: URL | string): AppTarget {
+type Handshake101 = (
+  base: URL,
+  path: string,
+  headers?: Record<string, string>,
+) => Promise<HandshakeAnswer>;
+
+/**
+ * A server at `baseUrl`, reached with the runtime's global `WebSocket` (Bun,
+ * Deno), denials with `fetch`, exact handshakes with `handshake` (raw TCP).
+ */
+export function browserTarget(baseUrl: URL | string, handshake: Handshake101): AppTarget {
   const base = new URL(baseUrl);
   const wsUrl = (path: string) => new URL(path, base).href.replace(/^http/, "ws");
   return {
     baseUrl: base.href,
     get: (path) => fetch(new URL(path, base)),
     connect: (path, options) => fromWebSocketLike(new WebSocket(wsUrl(path), options?.protocols)),
+    handshake: (path, headers) => handshake(base, path, headers),
     requestUpgrade: async (path) =>
-      readDenial(await fetch(new URL(path, base), { headers: UPGRADE_HEADERS })),
+      readDenial(
+        // A WebSocket client does not follow a redirect: it fails the handshake.
+        await fetch(new URL(path, base), { headers: UPGRADE_HEADERS, redirect: "manual" }),
+      ),
   };
 }
 
@@ -257,6 +280,15 @@ export function memoryTarget(app: Fetchable): AppTarget {
       );
       if (!(refusal instanceof WebSocketDenialResponse)) throw refusal;
       return readDenial(refusal.response);
+    },
+    async handshake(path, headers) {
+      const socket = await client.websocketConnect(path, { headers }).catch((error: unknown) => {
+        if (error instanceof WebSocketDenialResponse) return error.response;
+        throw error;
+      });
+      if (socket instanceof Response) return { status: socket.status, headers: socket.headers };
+      socket.close(1000);
+      return { status: 101, headers: socket.headers };
     },
   };
 }

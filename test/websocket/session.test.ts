@@ -3,6 +3,7 @@ import { describe, it } from "vitest";
 import {
   App,
   HTTPException,
+  InvalidWebSocketMessage,
   WebSocketDisconnect,
   WebSocketException,
   WebSocketRoute,
@@ -136,19 +137,31 @@ describe("WebSocketSession: the state machine", () => {
     assert.deepEqual(await ws.receiveBytes(), new Uint8Array([1, 2]));
   });
 
-  it("S-WS-1: receiveText on a binary message is a TypeError", async () => {
+  it("S-WS-12: receiveText on a binary message (and receiveBytes on text) rejects with a 1003 WebSocketException", async () => {
     const { ws, transport } = session();
     ws.accept();
     client(transport).message(new Uint8Array([1]));
-    await assert.rejects(ws.receiveText(), { name: "TypeError", message: /got binary/ });
+    client(transport).message("text");
+    await assert.rejects(ws.receiveText(), (error: unknown) => {
+      assert.ok(error instanceof InvalidWebSocketMessage);
+      assert.ok(error instanceof WebSocketException);
+      assert.deepEqual([error.code, error.reason], [1003, "expected text"]);
+      return true;
+    });
+    await assert.rejects(ws.receiveBytes(), { code: 1003, reason: "expected binary" });
+    assert.equal(ws.phase, "open");
   });
 
-  it("S-WS-7: receiveJson on invalid JSON rejects with a SyntaxError; the session stays open", async () => {
+  it("S-WS-7, S-WS-12: receiveJson on invalid JSON rejects with a 1007 WebSocketException; the session stays open", async () => {
     const { ws, transport } = session();
     ws.accept();
     client(transport).message("{oops");
     client(transport).message('{"ok":true}');
-    await assert.rejects(ws.receiveJson(), { name: "SyntaxError", message: /not valid JSON/ });
+    await assert.rejects(ws.receiveJson(), {
+      name: "InvalidWebSocketMessage",
+      code: 1007,
+      reason: "message is not valid JSON",
+    });
     assert.equal(ws.phase, "open");
     assert.deepEqual(await ws.receiveJson(), { ok: true });
   });

@@ -16,7 +16,12 @@ serverSuite(
     setEnv: setProcessEnv,
     connect: (url, protocols) => fromWebSocketLike(new WebSocket(url, protocols)),
     requestUpgrade: async (url) =>
-      readDenial(await fetch(url.href.replace(/^ws/, "http"), { headers: UPGRADE_HEADERS })),
+      readDenial(
+        await fetch(url.href.replace(/^ws/, "http"), {
+          headers: UPGRADE_HEADERS,
+          redirect: "manual",
+        }),
+      ),
   },
 );
 

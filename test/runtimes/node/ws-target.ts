@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import WebSocket from "ws";
+import { rawHandshake } from "../../suite/raw-handshake.ts";
 import {
   type ClientSocket,
   fromWebSocketLike,
@@ -74,5 +75,6 @@ export function wsTarget(base: URL): WebSocketTarget {
     baseUrl: base.href,
     connect: (path, options) => connect(wsUrl(base, path), options?.protocols),
     requestUpgrade: (path) => requestUpgrade(wsUrl(base, path)),
+    handshake: (path, headers) => rawHandshake(base, path, headers),
   };
 }

@@ -10,7 +10,18 @@ import {
   type RoomSocket,
   WebSocketRoom,
 } from "../../../adapters/cloudflare-rooms.ts";
-import { HTTPException, WebSocketException } from "../../../src/index.ts";
+import { App, HTTPException, WebSocketException } from "../../../src/index.ts";
+
+/** An error only the app's handler table knows: the room must answer it as the app does. */
+export class Teapot extends Error {}
+
+/** The app the room takes its handler table from (S-WS-11), as a Worker would pass its own. */
+export const probeApp = new App();
+// In a room the handler gets the `RoomSocket`; both kinds of socket can close.
+type Closable = { close(code: number, reason: string): void };
+probeApp.addExceptionHandler(Teapot, (ws: Closable, exc: Teapot) =>
+  ws.close(4418, `teapot: ${exc.message}`),
+);
 
 export interface ProbeState {
   joined: string;
@@ -30,6 +41,9 @@ const connectBy: Record<string, Connect> = {
     throw new Error("connect crashed");
   },
   "/no-accept": () => {},
+  "/teapot": () => {
+    throw new Teapot("before accept");
+  },
   "/crash-after-accept": (ws) => {
     ws.accept();
     throw new Error("crashed after accept");
@@ -60,6 +74,9 @@ const replyTo: Record<string, Reply> = {
     throw new Error("message crashed");
   },
   close: (ws) => ws.close(4100, "bye"),
+  teapot: () => {
+    throw new Teapot("in onMessage");
+  },
   count: (ws) => {
     const state = ws.state as ProbeState;
     ws.setState({ ...state, count: state.count + 1 });
@@ -77,7 +94,7 @@ export class ProbeRoom extends WebSocketRoom<unknown, ProbeState> {
 
   constructor(ctx: RoomContext, env: unknown) {
     const reports: unknown[] = [];
-    super(ctx, env, { onError: (error) => reports.push(error) });
+    super(ctx, env, { app: probeApp, onError: (error) => reports.push(error) });
     this.reports = reports;
   }
 

@@ -48,6 +48,12 @@ describe("edgelette/cloudflare rooms: the handshake (onConnect)", () => {
     assert.deepEqual(await reported("handshake-late"), ["crashed after accept"]);
   });
 
+  it("S-WS-11: the app's class handler acts on the socket before accept, as for a WebSocketRoute", async () => {
+    const { socket } = await probe("handshake-teapot", "/teapot");
+    assert.deepEqual(await nextClose(socket), { code: 4418, reason: "teapot: before accept" });
+    assert.deepEqual(await reported("handshake-teapot"), []);
+  });
+
   it("S-WS-2: onConnect returning without accept() is accepted, then closed 1000", async () => {
     const { socket } = await probe("handshake-none", "/no-accept");
     assert.deepEqual(await nextClose(socket), { code: 1000, reason: "" });
@@ -87,6 +93,13 @@ describe("edgelette/cloudflare rooms: after accept (onMessage, onClose)", () => 
     socket.send("http-exception");
     assert.deepEqual(await nextClose(socket), { code: 4429, reason: "slow down" });
     assert.deepEqual(await reported("message-http"), []);
+  });
+
+  it("S-WS-11: the app's class handler answers an error from onMessage, nothing reported", async () => {
+    const { socket } = await probe("message-teapot");
+    socket.send("teapot");
+    assert.deepEqual(await nextClose(socket), { code: 4418, reason: "teapot: in onMessage" });
+    assert.deepEqual(await reported("message-teapot"), []);
   });
 
   it("S-WS-4: an unhandled error in onMessage closes 1011 and is reported once", async () => {

@@ -15,10 +15,14 @@ import {
 /** The client end of a `WebSocketPair`, as it comes back in a 101 response. */
 type PairEnd = WebSocketLike & { accept(): void };
 
-export function upgradeRequest(url: string, protocols: readonly string[] = []): Request {
-  const headers = new Headers({ upgrade: "websocket" });
+export function upgradeRequest(
+  url: string,
+  protocols: readonly string[] = [],
+  extra: Record<string, string> = {},
+): Request {
+  const headers = new Headers({ upgrade: "websocket", ...extra });
   if (protocols.length > 0) headers.set("sec-websocket-protocol", protocols.join(", "));
-  return new Request(url, { headers });
+  return new Request(url, { headers, redirect: "manual" });
 }
 
 function pairEndOf(response: Response): PairEnd | null {
@@ -53,6 +57,15 @@ export function workerTarget(host: string): AppTarget {
         throw new Error(`expected ${path} to refuse the upgrade, but it was accepted`);
       }
       return readDenial(response);
+    },
+    async handshake(path, headers) {
+      const response = await exports.default.fetch(
+        upgradeRequest(`${baseUrl}${path}`, [], headers),
+      );
+      const end = pairEndOf(response);
+      end?.accept();
+      end?.close(1000);
+      return { status: response.status, headers: response.headers };
     },
   };
 }

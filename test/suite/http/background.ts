@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { App } from "../../../src/app.ts";
-import { PlainTextResponse } from "../../../src/responses.ts";
+import { JSONResponse, PlainTextResponse } from "../../../src/responses.ts";
 import { Route } from "../../../src/routing/route.ts";
 import type { Context } from "../../../src/types.ts";
 import type { SuiteApi } from "../api.ts";
@@ -44,6 +44,13 @@ function backgroundApp(events: string[]) {
             ],
           }),
       ),
+      new Route("/no-content", () => {
+        return new PlainTextResponse("", { status: 204, background: record("after 204") });
+      }),
+      new Route("/not-modified", () => {
+        const headers = { etag: '"v1"' };
+        return new JSONResponse(null, { status: 304, headers, background: record("after 304") });
+      }),
       new Route("/wait-until", (_request: Request, ctx: Context) => {
         ctx.waitUntil(Promise.resolve().then(record("waited")));
         return new PlainTextResponse("done");
@@ -73,11 +80,47 @@ export function backgroundSuite({ describe, it }: SuiteApi): void {
       assert.deepEqual(events, ["endpoint", "first", "second"]);
     });
 
+    it("S-BG-1, S-ROU-6: a HEAD served by a GET route keeps its background tasks", async () => {
+      const events: string[] = [];
+      const { app, spy, failure } = backgroundApp(events);
+      for (const path of ["/tasks", "/failing"]) {
+        const { pending, ctx } = executionContext();
+        const request = new Request(`http://testserver${path}`, { method: "HEAD" });
+        const response = await app.fetch(request, {}, ctx);
+        assert.equal(response.status, 200);
+        assert.equal(response.body, null);
+        await Promise.all(pending);
+      }
+      assert.deepEqual(events, ["endpoint", "first", "second", "before"]);
+      assert.deepEqual(spy.errors, [failure], "a failing task on HEAD is reported");
+    });
+
     it("S-BG-1: a single task is accepted as well as a list", async () => {
       const events: string[] = [];
       const response = await backgroundApp(events).client.get("/single");
       assert.equal(response.status, 200);
       assert.deepEqual(events, ["single"]);
+    });
+
+    it("S-BG-1, S-RES-2: a 204 or 304 response carries background work, with no body or content type", async () => {
+      const events: string[] = [];
+      const { client } = backgroundApp(events);
+      const noContent = await client.get("/no-content");
+      assert.equal(noContent.status, 204);
+      assert.equal(noContent.body, null);
+      assert.equal(noContent.headers.get("content-type"), null);
+      const notModified = await client.get("/not-modified");
+      assert.equal(notModified.status, 304);
+      assert.equal(notModified.headers.get("etag"), '"v1"');
+      assert.equal(notModified.headers.get("content-type"), null);
+      assert.deepEqual(events, ["after 204", "after 304"]);
+    });
+
+    it("S-BG-1: a body on a 204 is the caller's bug, named at the line that built it", () => {
+      assert.throws(() => new PlainTextResponse("text", { status: 204 }), {
+        name: "RangeError",
+        message: /204 response has no body/,
+      });
     });
 
     it("S-BG-1: ctx.waitUntil hands work to the runtime's executionCtx.waitUntil", async () => {

@@ -64,8 +64,39 @@ function requireAuth(): Middleware {
   };
 }
 
+/**
+ * How many frames sit between the frame of `endpoint` and the next frame in
+ * this file (its caller), whatever the engine prints: JSC names some
+ * functions `<anonymous>`, so the caller is found by its file.
+ */
+function framesUnder(stack: string, endpoint: string): number {
+  const frames = stack.split("\n").filter((line) => /^\s*at /.test(line));
+  const from = frames.findIndex((line) => line.includes(endpoint));
+  const to = frames.findIndex((line, index) => index > from && line.includes("layers.ts"));
+  assert.ok(from >= 0 && to > from, `both frames in:\n${stack}`);
+  return to - from - 1;
+}
+
 export function layersSuite({ describe, it }: SuiteApi): void {
   describe("layers", () => {
+    // V8 records up to ten frames in every Error, at about 0.2 µs each: the
+    // frames edgelette puts under an endpoint are a budget, pinned here.
+    it("S-EXC-6: an endpoint runs at most two framework frames deep in an app without middleware", () => {
+      let stack = "";
+      function endpointWhereAmI() {
+        stack = String(new Error("where am I").stack);
+        return new PlainTextResponse("ok");
+      }
+      const app = new App({ routes: [new Route("/", endpointWhereAmI)] });
+      function callerOfTheApp() {
+        const answer = app.fetch(new Request("http://test/"));
+        return answer; // not a tail call: JSC drops the frame of one
+      }
+      callerOfTheApp();
+      const frames = framesUnder(stack, "endpointWhereAmI");
+      assert.ok(frames <= 2, `${frames} framework frames under the endpoint:\n${stack}`);
+    });
+
     it("S-LAY-1: the first middleware listed is outermost, around the exception layer", async () => {
       const trace: string[] = [];
       const app = new App({
@@ -232,6 +263,65 @@ export function layersSuite({ describe, it }: SuiteApi): void {
       assert.equal(response.status, 500);
       assert.equal(await response.text(), "Internal Server Error");
       assert.equal(spy.errors.length, 1);
+    });
+
+    it("S-LAY-5: outerMiddleware that forgets to return is a reported safe 500, not undefined", async () => {
+      const spy = reportSpy();
+      const forgetful: Middleware = (next) => async (request, ctx) => {
+        await next(request, ctx); // no `return`
+        return undefined as unknown as Response;
+      };
+      const app = new App({
+        routes: [new Route("/", hello)],
+        outerMiddleware: [forgetful],
+        onError: spy.onError,
+      });
+      const response = await app.fetch(new Request("http://test/"));
+      assert.ok(response instanceof Response);
+      assert.equal(response.status, 500);
+      assert.equal(spy.errors.length, 1);
+      assert.match(String((spy.errors[0] as Error).message), /not a Response/);
+    });
+
+    it("S-LAY-6: a thrown Proxy whose traps throw is a 500, reported once as itself", async () => {
+      const spy = reportSpy();
+      const trap = () => {
+        throw new Error("trap");
+      };
+      const hostile = new Proxy(
+        {},
+        {
+          get: trap,
+          getPrototypeOf: trap,
+          has: trap,
+          ownKeys: trap,
+          getOwnPropertyDescriptor: trap,
+        },
+      );
+      const app = new App({
+        routes: [
+          new Route("/", () => {
+            throw hostile;
+          }),
+        ],
+        middleware: [observing([])],
+        onError: spy.onError,
+      });
+      const bare = new App({
+        routes: [
+          new Route("/", () => {
+            throw hostile;
+          }),
+        ],
+        onError: spy.onError,
+      });
+      for (const each of [app, bare]) {
+        const response = await each.fetch(new Request("http://test/"));
+        assert.equal(response.status, 500);
+        assert.equal(await response.text(), "Internal Server Error");
+      }
+      assert.equal(spy.errors.length, 2);
+      assert.ok(spy.errors.every((error) => error === hostile));
     });
 
     for (const [label, value] of THROWN_VALUES) {

@@ -180,13 +180,13 @@ export function reportingSuite({ describe, it }: SuiteApi, options: HttpSuiteOpt
       const reporter = (error: unknown) => reported.push(error);
       const shared = new Error("database unreachable");
       const request = new Request("http://testserver/");
-      const [first, second] = [{ reportedErrors: undefined }, { reportedErrors: undefined }];
+      const [first, second] = [{ reported: undefined }, { reported: undefined }];
       for (const ledger of [first, first, second, first, second]) {
         reportOnce(reporter, shared, request, ledger);
       }
       reportOnce(reporter, "a thrown string is not an object: always reported", request, first);
       assert.equal(reported.length, 3);
-      assert.deepEqual(first.reportedErrors, [shared]);
+      assert.deepEqual(first.reported, [shared]);
     });
 
     it("S-REP-1: handled exceptions are not reported", async () => {

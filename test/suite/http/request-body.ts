@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { App } from "../../../src/app.ts";
+import { HTTPException } from "../../../src/exceptions.ts";
 import { readJson } from "../../../src/request-body.ts";
 import { JSONResponse } from "../../../src/responses.ts";
 import { Route } from "../../../src/routing/route.ts";
+import type { ExceptionHandler, Middleware } from "../../../src/types.ts";
 import type { SuiteApi } from "../api.ts";
 import { quietClient, reportSpy } from "./support.ts";
 
@@ -23,6 +25,45 @@ function bodyApp() {
       headers: contentType === undefined ? {} : { "content-type": contentType },
     });
   return { app, post, spy };
+}
+
+/** An endpoint that reads the body, then fails; handlers and middleware read the body again. */
+function replayApp() {
+  const spy = reportSpy();
+  const readsAgain: ExceptionHandler = async (request, exc: HTTPException) =>
+    new JSONResponse(
+      {
+        status: exc.statusCode,
+        text: await request.text(),
+        cloned: await request.clone().text(),
+        bodyUsed: request.bodyUsed,
+        ...(exc.statusCode === 422 ? { json: await request.json() } : {}),
+      },
+      { status: exc.statusCode },
+    );
+  const lengthAfterNext: Middleware = (next) => async (request, ctx) => {
+    const response = await next(request, ctx);
+    response.headers.set("x-body-bytes", String((await request.arrayBuffer()).byteLength));
+    return response;
+  };
+  const app = new App({
+    routes: [
+      new Route(
+        "/validate",
+        async (request) => {
+          await readJson(request);
+          throw new HTTPException(422, "invalid");
+        },
+        { methods: ["POST"] },
+      ),
+    ],
+    middleware: [lengthAfterNext],
+    exceptionHandlers: { 400: readsAgain, 422: readsAgain },
+    onError: spy.onError,
+  });
+  const post = (body: string) =>
+    quietClient(app).post("/validate", { body, headers: { "content-type": "application/json" } });
+  return { post, spy };
 }
 
 export function requestBodySuite({ describe, it }: SuiteApi): void {
@@ -132,6 +173,34 @@ export function requestBodySuite({ describe, it }: SuiteApi): void {
         const response = await post('{"a":1}', type);
         assert.equal(response.status, 415, String(type));
       }
+      assert.deepEqual(spy.errors, []);
+    });
+
+    it("S-BAD-1: after readJson, a handler and middleware read the body again (text, json, clone, arrayBuffer)", async () => {
+      const { post, spy } = replayApp();
+      const response = await post('{"name":"é"}');
+      assert.equal(response.status, 422);
+      assert.deepEqual(await response.json(), {
+        status: 422,
+        text: '{"name":"é"}',
+        cloned: '{"name":"é"}',
+        bodyUsed: false,
+        json: { name: "é" },
+      });
+      assert.equal(response.headers.get("x-body-bytes"), "13");
+      assert.deepEqual(spy.errors, []);
+    });
+
+    it("S-BAD-1: the 400 handler for malformed JSON reads the raw body it refused", async () => {
+      const { post, spy } = replayApp();
+      const response = await post("{oops");
+      assert.equal(response.status, 400);
+      assert.deepEqual(await response.json(), {
+        status: 400,
+        text: "{oops",
+        cloned: "{oops",
+        bodyUsed: false,
+      });
       assert.deepEqual(spy.errors, []);
     });
   });

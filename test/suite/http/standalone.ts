@@ -31,6 +31,15 @@ export function standaloneSuite({ describe, it }: SuiteApi): void {
       assert.equal(await (await client.get("/x")).text(), "added later");
     });
 
+    it("S-LAY-7: on its own, ExceptionMiddleware answers with a handler keyed Error (Starlette does)", async () => {
+      const layer = new ExceptionMiddleware(boom, {
+        handlers: [[Error, () => new PlainTextResponse("caught here", { status: 503 })]],
+      });
+      const response = await quietClient(layer).get("/");
+      assert.equal(response.status, 503);
+      assert.equal(await response.text(), "caught here");
+    });
+
     it("S-LAY-7: ExceptionMiddleware works standalone around a { fetch } object", async () => {
       const inner = {
         fetch: (request: Request) => {

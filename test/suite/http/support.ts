@@ -53,3 +53,23 @@ export function breakingStream(first: string, error: unknown): ReadableStream<Ui
     },
   });
 }
+
+/**
+ * A `Content-Type` as a media type, whatever the runtime's spelling
+ * (`text/plain;charset=UTF-8` and `text/plain; charset=utf-8` are the same, S-RES-8).
+ */
+export function mediaType(header: string | null): string {
+  return String(header).toLowerCase().replace(/\s+/g, "");
+}
+
+/**
+ * What this runtime types a string body as, in memory: `text/plain;charset=utf-8`
+ * everywhere but Bun, which types it only as it sends it (over the wire it is the same).
+ */
+export function textPlain(): string {
+  // Built when asked: workerd allows no Response at a module's top level.
+  return mediaType(new Response("").headers.get("content-type"));
+}
+
+/** What every runtime sends for a string body. */
+export const WIRE_TEXT_PLAIN = "text/plain;charset=utf-8";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { App } from "../../../src/app.ts";
-import { HTTPException } from "../../../src/exceptions.ts";
+import { HTTPException, WebSocketDisconnect } from "../../../src/exceptions.ts";
 import { PlainTextResponse, RedirectResponse } from "../../../src/responses.ts";
-import { Route } from "../../../src/routing/route.ts";
+import { Route, WebSocketRoute } from "../../../src/routing/route.ts";
 import { TestClient } from "../../../src/testing/index.ts";
 import type { SuiteApi } from "../api.ts";
 import { reportSpy } from "./support.ts";
@@ -98,6 +98,46 @@ export function testingSuite({ describe, it }: SuiteApi): void {
       const response = await client.get("/fail");
       assert.equal(response.status, 500);
       assert.equal(await response.text(), "Internal Server Error");
+    });
+
+    it("S-TC-1: raiseServerExceptions false around a plain function that throws returns a 500", async () => {
+      const plain = () => {
+        throw failure;
+      };
+      const rejecting = () => Promise.reject(failure);
+      for (const handler of [plain, rejecting]) {
+        const client = new TestClient(handler, { raiseServerExceptions: false });
+        const response = await client.get("/anything");
+        assert.equal(response.status, 500);
+        assert.equal(await response.text(), "Internal Server Error");
+        await assert.rejects(new TestClient(handler).get("/anything"), (e) => e === failure);
+      }
+    });
+  });
+
+  describe("test client WebSockets", () => {
+    it("S-TC-2: an offer of subprotocols answered with none fails the handshake; the endpoint sees 1006", async () => {
+      const seen: unknown[] = [];
+      const app = new App({
+        routes: [
+          new WebSocketRoute("/ws", async (ws) => {
+            ws.accept(); // no subprotocol, though the client offered some
+            await ws.receiveText().catch((error) => seen.push(error));
+          }),
+        ],
+      });
+      const client = new TestClient(app);
+      await assert.rejects(client.websocketConnect("/ws", { subprotocols: ["a.v1", "b.v1"] }), {
+        message: /offered subprotocols \(a\.v1, b\.v1\) and the endpoint accepted none/,
+      });
+      for (let tries = 0; tries < 200 && seen.length === 0; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      assert.ok(seen[0] instanceof WebSocketDisconnect);
+      assert.equal(seen[0].code, 1006);
+      const socket = await client.websocketConnect("/ws"); // no offer: opens
+      assert.equal(socket.subprotocol, undefined);
+      socket.close();
     });
   });
 }

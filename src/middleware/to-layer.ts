@@ -1,5 +1,5 @@
-import type { Layer } from "../answer.ts";
 import type { RequestContext } from "../context.ts";
+import type { Layer } from "../layer.ts";
 import type { Context, Fetchable, Handler } from "../types.ts";
 
 /** Something a layer can wrap: a handler, an edgelette layer, or any `{ fetch }` object. */
