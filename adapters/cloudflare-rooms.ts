@@ -15,7 +15,7 @@ import type { HandlerEntries, HandlerTable } from "../src/handler-table.ts";
 import { createHandlerTable } from "../src/middleware/default-handlers.ts";
 import { ServerErrorMiddleware } from "../src/middleware/errors.ts";
 import { handle, keepCause } from "../src/middleware/handle.ts";
-import { consoleReporter, type ErrorReporter, reportOnce } from "../src/reporting.ts";
+import { consoleReporter, type ErrorReporter, infoOf, reportOnce } from "../src/reporting.ts";
 import { type HibernatableSocket, RoomSocket } from "./cloudflare-room-socket.ts";
 
 export type { HibernatableSocket, RoomAcceptInit } from "./cloudflare-room-socket.ts";
@@ -40,6 +40,9 @@ export interface RoomOptions {
   /** An unhandled error in `onConnect` before `accept()` answers with a traceback page. */
   debug?: boolean;
 }
+
+/** A hook's failure, for `onError`: a room has no route, and no middleware gave an id. */
+const ROOM = Object.freeze(infoOf("room"));
 
 /** Text as a string, binary as a Uint8Array. */
 export type RoomMessage = string | Uint8Array;
@@ -185,9 +188,9 @@ export abstract class WebSocketRoom<Env = unknown, State = unknown> {
     if (error instanceof WebSocketDisconnect) return;
     try {
       if ((await handle(this.#table, error, ws, this.#context(ws))) !== undefined) return;
-      reportOnce(this.#onError, error, ws.request);
+      reportOnce(this.#onError, error, ws.request, undefined, ROOM);
     } catch (handlerError) {
-      reportOnce(this.#onError, keepCause(handlerError, error), ws.request);
+      reportOnce(this.#onError, keepCause(handlerError, error), ws.request, undefined, ROOM);
     }
     ws.close(1011);
   }

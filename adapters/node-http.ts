@@ -132,7 +132,10 @@ async function writeBody(res: ServerResponse, reader: ReadableStreamDefaultReade
     }
     res.end();
   } catch {
-    res.destroy(); // S-REP-2: a clean end would tell the client the body was complete
+    // S-REP-2: a clean end would tell the client the body was complete. What
+    // was written goes out first (an SSE error event), then the socket closes
+    // without the last chunk; a bare destroy() would drop writes still corked.
+    res.socket?.destroySoon();
   } finally {
     clearImmediate(flush);
   }

@@ -4,10 +4,11 @@
  * and writes docs/BENCHMARKS.md. `--smoke` checks correctness only.
  * Node runs a compiled copy of the bench: see bench/lib/build.mjs.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { buildForNode } from "./lib/build.mjs";
 import { parseOptions, USAGE } from "./lib/options.mjs";
 import { NODE_BUILD, ROOT } from "./lib/processes.mjs";
+import { keepSections } from "./lib/sections.mjs";
 
 /** Runs `phase`, logging how long it took (the whole bench should stay near 10 minutes). */
 async function timed(label, phase) {
@@ -64,7 +65,9 @@ async function main() {
   } else {
     const report = renderReport(results);
     console.log(report);
-    if (options.write) writeFileSync(`${ROOT}docs/BENCHMARKS.md`, report);
+    const path = `${ROOT}docs/BENCHMARKS.md`;
+    // Sections other scripts wrote (bench/otel.mjs) are carried over.
+    if (options.write) writeFileSync(path, keepSections(report, readFileSync(path, "utf8")));
     writeFileSync(`${NODE_BUILD}last-run.json`, JSON.stringify(results, null, 2));
   }
   console.log(`done in ${results.seconds} s`);

@@ -1,3 +1,6 @@
+import { notifyContinues, type RequestObserver } from "./observe.ts";
+import type { FailureKind } from "./reporting.ts";
+import { rawPathOf } from "./routing/request-path.ts";
 import type { Context, ExecutionContextLike } from "./types.ts";
 
 /**
@@ -12,7 +15,7 @@ type ObservedExecutionContext = ExecutionContextLike & {
 
 /** The 500 layer, as seen by work that fails after the response: background tasks, sockets. */
 export interface ServerErrorSink {
-  report(error: unknown, request: Request, ctx: RequestContext): void;
+  report(error: unknown, request: Request, ctx: RequestContext, kind?: FailureKind): void;
   backgroundFailed(error: unknown, request: Request, ctx: RequestContext): Promise<void>;
 }
 
@@ -31,6 +34,8 @@ export interface RequestInternals {
   serverErrors: ServerErrorSink | undefined;
   /** What was reported for this request, so each error is reported once. */
   reported: unknown[] | undefined;
+  /** Who follows this request beyond its response (tracing); see `observeRequest`. */
+  observers: RequestObserver[] | undefined;
 }
 
 // In-process calls pass no env: one frozen empty object serves them all.
@@ -47,6 +52,8 @@ export class RequestContext implements Context {
   readonly executionCtx: ObservedExecutionContext | undefined;
   /** The matched route's pattern, mount prefixes joined (`/api/users/{id:int}`); undefined before routing or on a miss. */
   route: string | undefined = undefined;
+  /** This request's id, once the `requestId()` middleware (or your own) set it. */
+  requestId: string | undefined = undefined;
   /** @internal See `RequestInternals`. */
   readonly internal: RequestInternals;
 
@@ -59,7 +66,18 @@ export class RequestContext implements Context {
     this.request = request;
     this.env = (env ?? NO_ENV) as Record<string, unknown>;
     this.executionCtx = isExecutionContext(executionCtx) ? executionCtx : undefined;
-    this.internal = { path: undefined, prefix: "", serverErrors, reported: undefined };
+    this.internal = {
+      path: undefined,
+      prefix: "",
+      serverErrors,
+      reported: undefined,
+      observers: undefined,
+    };
+  }
+
+  /** The URL's path as the client sent it, without the query: for log lines, read on demand. */
+  get path(): string {
+    return rawPathOf(this.request.url);
   }
 
   get params(): Record<string, unknown> {
@@ -83,6 +101,7 @@ export class RequestContext implements Context {
   waitUntil(promise: Promise<unknown>): void {
     const guarded = Promise.resolve(promise).then(undefined, (error) => this.#failed(error));
     this.executionCtx?.waitUntil(guarded);
+    notifyContinues(this.internal, guarded);
   }
 
   /** Tells the test client (if any) that the 500 layer answered `error`. */
@@ -117,6 +136,7 @@ export function asRequestContext(
   if (ctx) {
     created.params = ctx.params;
     created.state = ctx.state;
+    created.requestId = ctx.requestId;
   }
   return created;
 }

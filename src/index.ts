@@ -10,6 +10,7 @@ export {
 export type { ErrorClass, HandlerEntries, HandlerKey } from "./handler-table.ts";
 export { ServerErrorMiddleware, type ServerErrorMiddlewareOptions } from "./middleware/errors.ts";
 export { ExceptionMiddleware, type ExceptionMiddlewareOptions } from "./middleware/exceptions.ts";
+export { observeRequest, type RequestObserver } from "./observe.ts";
 export {
   type ProblemDetails,
   type ProblemDetailsOptions,
@@ -17,8 +18,9 @@ export {
   problemDetailsHandlers,
   problemResponse,
 } from "./problem.ts";
-export type { ErrorReporter } from "./reporting.ts";
+export type { ErrorReporter, FailureKind, ReportInfo } from "./reporting.ts";
 export { type ReadJsonOptions, readJson } from "./request-body.ts";
+export { type RequestIdOptions, requestId } from "./request-id.ts";
 export {
   type BackgroundTask,
   type EdgeletteResponseInit,
@@ -35,7 +37,15 @@ export {
   WebSocketRoute,
 } from "./routing/route.ts";
 export { Router, type RouterOptions } from "./routing/router.ts";
+export {
+  type EventSourceInit,
+  EventSourceResponse,
+  formatEvent,
+  lastEventId,
+  type ServerSentEvent,
+} from "./sse.ts";
 export * as status from "./status.ts";
+export { type ChunkSource, StreamingResponse } from "./streaming.ts";
 export type {
   Context,
   Endpoint,

@@ -8,6 +8,8 @@
 // - `instance` is the request path (no query string: it may hold secrets).
 // - 5xx problems say only their status: neither an unhandled error nor a
 //   5xx `HTTPException` shows its detail unless `exposeServerErrors` is set.
+// - `requestId` (an extension member) is `ctx.requestId` when a middleware
+//   set one, so a user can quote it; a detail's own `requestId` wins.
 // - No acceptable format (`Accept: image/png`) still gets problem+json: an
 //   error is more useful sent than refused with a 406.
 
@@ -17,7 +19,7 @@ import { escapeHtml } from "./html.ts";
 import { httpExceptionResponse } from "./middleware/default-handlers.ts";
 import { type MediaRange, parseAccept, qualityOf } from "./negotiate.ts";
 import { phrase } from "./status.ts";
-import type { ExceptionHandler } from "./types.ts";
+import type { Context, ExceptionHandler } from "./types.ts";
 
 /** The members of a problem other than `status`: the standard text members and extensions. */
 export interface ProblemMembers {
@@ -52,13 +54,13 @@ const STANDARD_TEXT_MEMBERS = new Set(["type", "title", "detail", "instance"]);
 export function problemDetailsHandlers(
   options: ProblemDetailsOptions = {},
 ): Array<[HandlerKey, ExceptionHandler]> {
-  const onHttpException: ExceptionHandler = (request, exc: HTTPException) => {
+  const onHttpException: ExceptionHandler = (request, exc: HTTPException, ctx) => {
     if (exc.statusCode < 400) return httpExceptionResponse(request, exc);
     const problem = problemFromException(exc, options.exposeServerErrors ?? false);
-    return problemResponse(request, withInstance(problem, request, options), exc.headers);
+    return problemResponse(request, completed(problem, request, ctx, options), exc.headers);
   };
-  const onUnhandled: ExceptionHandler = (request) =>
-    problemResponse(request, withInstance(statusProblem(500), request, options));
+  const onUnhandled: ExceptionHandler = (request, _error, ctx) =>
+    problemResponse(request, completed(statusProblem(500), request, ctx, options));
   return [
     [HTTPException, onHttpException],
     [Error, onUnhandled],
@@ -120,6 +122,18 @@ function specificityOf(ranges: readonly MediaRange[], mediaType: string): number
 
 function statusProblem(status: number): ProblemDetails {
   return { type: "about:blank", title: phrase(status) || `HTTP ${status}`, status };
+}
+
+/** The members the handlers add: `instance`, and `requestId` when the context has one. */
+function completed(
+  problem: ProblemDetails,
+  request: Request,
+  ctx: Context | undefined,
+  options: ProblemDetailsOptions,
+): ProblemDetails {
+  const located = withInstance(problem, request, options);
+  const requestId = ctx?.requestId;
+  return requestId === undefined || "requestId" in located ? located : { ...located, requestId };
 }
 
 function withInstance(

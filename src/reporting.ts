@@ -1,10 +1,37 @@
-/** Receives every unhandled error exactly once. */
-export type ErrorReporter = (error: unknown, request: Request) => void;
+import type { Context } from "./types.ts";
+
+/**
+ * Where an unhandled error happened: while answering the request (a 500, or a
+ * 500 denial of a WebSocket upgrade), in a streamed body after the status went
+ * out, in background work, in a WebSocket endpoint after `accept()`, or in a
+ * Durable Object room's hook.
+ */
+export type FailureKind = "request" | "stream" | "background" | "websocket" | "room";
+
+/** What a reporter knows beyond the error and the request, so it needs no guessing. */
+export interface ReportInfo {
+  kind: FailureKind;
+  /** The matched route pattern (`ctx.route`); undefined on a miss, or outside routing (rooms). */
+  route: string | undefined;
+  /** `ctx.requestId`, when the `requestId()` middleware (or your own) set one. */
+  requestId: string | undefined;
+}
+
+/**
+ * Receives every unhandled error exactly once. A two-argument function is a
+ * reporter too: `(error, request) => …` keeps working.
+ */
+export type ErrorReporter = (error: unknown, request: Request, info: ReportInfo) => void;
 
 /** The default reporter: the error with its stack on stderr. */
 export const consoleReporter: ErrorReporter = (error, request) => {
   console.error(`edgelette: unhandled error in ${request.method} ${request.url}\n`, error);
 };
+
+/** The info for a failure of `kind`, with what `ctx` knows (nothing, without one). */
+export function infoOf(kind: FailureKind, ctx?: Partial<Context>): ReportInfo {
+  return { kind, route: ctx?.route, requestId: ctx?.requestId };
+}
 
 /** Where a request lists the errors already reported for it (`RequestInternals`). */
 export interface ReportLedger {
@@ -35,22 +62,25 @@ function alreadyReported(error: unknown, ledger: ReportLedger): boolean {
 }
 
 /**
- * Calls `reporter` unless this request already reported this error object. A
- * reporter that throws must not turn one failure into two: its error goes to
- * stderr, and so does the original, which may itself be what made it throw.
+ * Calls `reporter` unless this request already reported this error object;
+ * true when it did. A reporter that throws must not turn one failure into
+ * two: its error goes to stderr, and so does the original, which may itself
+ * be what made it throw.
  */
 export function reportOnce(
   reporter: ErrorReporter,
   error: unknown,
   request: Request,
   ledger?: ReportLedger,
-): void {
-  if (alreadyReported(error, ledger ?? ledgerOf(request))) return;
+  info: ReportInfo = infoOf("request"),
+): boolean {
+  if (alreadyReported(error, ledger ?? ledgerOf(request))) return false;
   try {
-    reporter(error, request);
+    reporter(error, request, info);
   } catch (reporterError) {
     printUnreportable(reporterError, error);
   }
+  return true;
 }
 
 function printUnreportable(reporterError: unknown, error: unknown): void {

@@ -29,6 +29,20 @@ export function withBackgroundOf(response: Response, replacement: Response): Res
   return replacement;
 }
 
+/** Attaches `background` (one task or a list) to `response`; returns it. */
+export function withBackground(
+  response: Response,
+  background: EdgeletteResponseInit["background"],
+): Response {
+  if (background !== undefined) {
+    backgroundTasks.set(
+      response,
+      typeof background === "function" ? [background] : [...background],
+    );
+  }
+  return response;
+}
+
 /** True when the body is known to be complete (no user stream that could fail midway). */
 export function isBuffered(response: Response): boolean {
   return response instanceof BufferedResponse || response.body === null;
@@ -92,9 +106,7 @@ class BufferedResponse extends Response {
     background: EdgeletteResponseInit["background"],
   ) {
     super(bodyFor(body, init), init);
-    if (background !== undefined) {
-      backgroundTasks.set(this, typeof background === "function" ? [background] : [...background]);
-    }
+    if (background !== undefined) withBackground(this, background);
   }
 }
 

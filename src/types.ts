@@ -21,6 +21,10 @@ export interface Context {
   state: Record<string, unknown>;
   /** The matched route's pattern, mount prefixes joined (`/api/users/{id:int}`), once routed. */
   route?: string | undefined;
+  /** The request's id, once the `requestId()` middleware (or your own) set it. */
+  requestId?: string | undefined;
+  /** The URL's path as the client sent it, without the query (`/users/42`). */
+  readonly path?: string;
 }
 
 /** Turns an exception into a response (HTTP) or acts on the socket (WebSocket). */

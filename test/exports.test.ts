@@ -11,6 +11,7 @@ describe("S-RT-2: export names", () => {
         "App",
         "ClientDisconnect",
         "Config",
+        "EventSourceResponse",
         "ExceptionMiddleware",
         "HTMLResponse",
         "HTTPException",
@@ -22,14 +23,19 @@ describe("S-RT-2: export names", () => {
         "Route",
         "Router",
         "ServerErrorMiddleware",
+        "StreamingResponse",
         "WebSocketDisconnect",
         "WebSocketException",
         "WebSocketRoute",
         "WebSocketSession",
         "buildStack",
+        "formatEvent",
+        "lastEventId",
+        "observeRequest",
         "problemDetailsHandlers",
         "problemResponse",
         "readJson",
+        "requestId",
         "status",
       ]
     `);
@@ -38,12 +44,21 @@ describe("S-RT-2: export names", () => {
   it("edgelette/testing", async () => {
     expect(Object.keys(await import("../src/testing/index.ts")).sort()).toMatchInlineSnapshot(`
       [
+        "EventStream",
         "HTTPException",
         "TestClient",
         "TestWebSocket",
         "WebSocketDenialResponse",
         "WebSocketDisconnect",
         "WebSocketException",
+      ]
+    `);
+  });
+
+  it("edgelette/otel", async () => {
+    expect(Object.keys(await import("../src/otel/index.ts")).sort()).toMatchInlineSnapshot(`
+      [
+        "tracing",
       ]
     `);
   });
@@ -81,7 +96,7 @@ describe("S-RT-2: export names", () => {
     `);
   });
 
-  it("the exports map covers the root, testing and every adapter, each with types", () => {
+  it("the exports map covers the root, testing, otel and every adapter, each with types", () => {
     const entries = Object.entries(packageJson.exports).filter(([key]) => key !== "./package.json");
     expect(entries.map(([key]) => key)).toEqual([
       ".",
@@ -91,6 +106,7 @@ describe("S-RT-2: export names", () => {
       "./bun",
       "./node",
       "./hono",
+      "./otel",
     ]);
     for (const [, target] of entries) {
       expect(Object.keys(target as object)).toEqual(["types", "default"]);

@@ -20,7 +20,11 @@ export type Edgelette = Pick<
   | "WebSocketRoute"
 >;
 
-export function createEdgeletteApp(lib: Edgelette = edgelette): edgelette.App {
+/** `outerMiddleware` adds layers outside the 500 layer (the tracing bench times them). */
+export function createEdgeletteApp(
+  lib: Edgelette = edgelette,
+  outerMiddleware: edgelette.Middleware[] = [],
+): edgelette.App {
   const { App, HTTPException, JSONResponse, PlainTextResponse, Route, readJson, WebSocketRoute } =
     lib;
 
@@ -80,5 +84,6 @@ export function createEdgeletteApp(lib: Edgelette = edgelette): edgelette.App {
     ],
     // The other apps do not log; a benchmark that printed a stack per request would time stderr.
     onError: () => {},
+    outerMiddleware,
   });
 }

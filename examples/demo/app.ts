@@ -14,6 +14,7 @@ import {
   WebSocketRoute,
   type WebSocketSession,
 } from "../../src/index.ts";
+import { events } from "./events.ts";
 
 /** A domain exception with its own handler: not an HTTPException at all. */
 export class PaymentRequired extends Error {
@@ -31,6 +32,7 @@ const INDEX = `edgelette demo: try these
   curl -i localhost:8787/limited            HTTPException with headers (429 + Retry-After)
   curl -i localhost:8787/crash              a bug: the 500 handler answers, with CORS headers
   curl -i localhost:8787/debug/crash        debug-mode sub-app: the traceback page
+  curl -N localhost:8787/events -H 'accept: text/event-stream'   server-sent events (or open it in a browser)
   websocat 'ws://localhost:8787/ws?token=demo'   JSON echo; {"command":"forbidden"} closes 4403
 `;
 
@@ -102,6 +104,7 @@ export const app = new App({
     new Route("/limited", limited),
     new Route("/crash", crash),
     new Mount("/debug", debugApp),
+    new Route("/events", events),
     new WebSocketRoute("/ws", echo),
   ],
   outerMiddleware: [cors],

@@ -5,8 +5,16 @@ import { enableStackCapture } from "../error-base.ts";
 import { isClientDisconnect, isHTTPException } from "../exceptions.ts";
 import type { HandlerKey, HandlerTable } from "../handler-table.ts";
 import type { Answer, Layer } from "../layer.ts";
-import { consoleReporter, type ErrorReporter, reportOnce } from "../reporting.ts";
+import { notifyReported } from "../observe.ts";
+import {
+  consoleReporter,
+  type ErrorReporter,
+  type FailureKind,
+  infoOf,
+  reportOnce,
+} from "../reporting.ts";
 import { isBuffered, takeBackground } from "../responses.ts";
+import { firstChunk, isUnstarted, type PulledResponse } from "../streaming.ts";
 import type { AnyExceptionHandler, ExceptionHandler, WebSocketExceptionHandler } from "../types.ts";
 import { createHandlerTable } from "./default-handlers.ts";
 import { below, type Outcome } from "./exceptions.ts";
@@ -78,16 +86,22 @@ export class ServerErrorMiddleware implements ServerErrorSink {
     }
   };
 
-  /** @internal The one reporting point: each unhandled error once per request. */
-  report(error: unknown, request: Request, ctx: RequestContext): void {
-    reportOnce(this.#onError, error, request, ctx.internal);
+  /**
+   * @internal The one reporting point: each unhandled error once per request,
+   * to `onError`, then to the request's observers (a tracing span records it here).
+   */
+  report(error: unknown, request: Request, ctx: RequestContext, kind: FailureKind = "request") {
+    const info = infoOf(kind, ctx);
+    if (reportOnce(this.#onError, error, request, ctx.internal, info)) {
+      notifyReported(ctx.internal, error, info);
+    }
     ctx.observeServerError(error);
   }
 
   /** @internal A background failure is reported and shown to the 500 handler, whose response is discarded (S-BG-2). */
   async backgroundFailed(error: unknown, request: Request, ctx: RequestContext): Promise<void> {
-    this.report(error, request, ctx);
-    await this.#callUnhandledHandler(error, request, ctx);
+    this.report(error, request, ctx, "background");
+    await this.#callUnhandledHandler(error, request, ctx, "background");
   }
 
   /** The layer below answered (or missed, or promised): send it, or recover from its error. */
@@ -129,8 +143,13 @@ export class ServerErrorMiddleware implements ServerErrorSink {
     return answer.then((response) => this.#send(response, request, ctx));
   }
 
-  #callUnhandledHandler(error: unknown, request: Request, ctx: RequestContext): Answer {
-    const report = (handlerError: unknown) => this.report(handlerError, request, ctx);
+  #callUnhandledHandler(
+    error: unknown,
+    request: Request,
+    ctx: RequestContext,
+    kind: FailureKind = "request",
+  ): Answer {
+    const report = (handlerError: unknown) => this.report(handlerError, request, ctx, kind);
     return callUnhandledHandler(this.#table, error, request, ctx, report);
   }
 
@@ -153,8 +172,9 @@ export class ServerErrorMiddleware implements ServerErrorSink {
     }
     let sent = response;
     if (!isBuffered(response) && !isWatched(response)) {
+      if (isUnstarted(response)) return this.#sendStarted(response, request, ctx);
       try {
-        sent = watchBody(response, (error) => this.report(error, request, ctx));
+        sent = watchBody(response, (error) => this.report(error, request, ctx, "stream"));
       } catch (error) {
         // A body already read or locked cannot be sent: a bug, answered as one.
         return this.#unhandled(error, request, ctx);
@@ -164,5 +184,13 @@ export class ServerErrorMiddleware implements ServerErrorSink {
     const tasks = takeBackground(response);
     if (tasks) ctx.waitUntil(runBackground(tasks, bodyFinished(sent)));
     return sent;
+  }
+
+  /** A streamed response no route started (middleware made it): its first chunk first (S-STR-1). */
+  #sendStarted(response: PulledResponse<unknown>, request: Request, ctx: RequestContext): Answer {
+    return firstChunk(response).then(
+      (started) => this.#send(started, request, ctx),
+      (error) => this.#recover(error, request, ctx),
+    );
   }
 }

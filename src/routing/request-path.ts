@@ -11,7 +11,7 @@ const NEEDS_NORMALISING = /\\|\/\.|%2e/i;
 const DOT_DOT_SEGMENT = /(?:^|\/)\.\.(?:\/|$)/;
 
 /** The raw path of a request URL, without parsing the whole URL. */
-function rawPathOf(url: string): string {
+export function rawPathOf(url: string): string {
   const start = url.startsWith("/") ? 0 : url.indexOf("/", url.indexOf("//") + 2);
   if (start === -1) return "/";
   const query = url.indexOf("?", start);

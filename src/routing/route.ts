@@ -1,5 +1,6 @@
 import type { Answer, Layer } from "../layer.ts";
 import { PlainTextResponse, withBackgroundOf } from "../responses.ts";
+import { firstChunk, PulledResponse } from "../streaming.ts";
 import type { Endpoint, WebSocketEndpoint } from "../types.ts";
 import type { WebSocketLimits } from "../websocket/session.ts";
 import { type CompiledPath, compilePath } from "./path.ts";
@@ -58,15 +59,26 @@ export class Route {
     return Promise.resolve(answer).then((response) => this.#finish(request, response));
   }
 
-  /** Insists on a `Response`; a HEAD served by GET keeps status and headers, drops the body. */
+  /**
+   * Insists on a `Response`; a HEAD served by GET keeps status and headers,
+   * drops the body. A streamed response is answered once its first chunk
+   * exists: what its producer throws before that rejects here, as a throw
+   * from the endpoint would (S-STR-1).
+   */
   #finish(request: Request, response: unknown): Answer {
     if (!(response instanceof Response)) {
       throw new TypeError(
         `the endpoint for ${request.method} ${this.path} returned ${typeof response}, not a Response`,
       );
     }
+    if (response instanceof PulledResponse) return this.#started(request, response);
     if (request.method !== "HEAD" || response.body === null) return response;
     return withoutBody(response);
+  }
+
+  async #started(request: Request, response: PulledResponse<unknown>): Promise<Response> {
+    await firstChunk(response);
+    return request.method === "HEAD" ? withoutBody(response) : response;
   }
 }
 

@@ -1,5 +1,6 @@
 import { SERVER_ERROR_OBSERVER } from "../context.ts";
 import { serverErrorResponse } from "../middleware/unhandled.ts";
+import { isWatched } from "../middleware/watch-body.ts";
 import type { Fetchable } from "../types.ts";
 import {
   type AcceptOptions,
@@ -7,6 +8,7 @@ import {
   offeredSubprotocols,
   WEBSOCKET_UPGRADER,
 } from "../websocket/transport.ts";
+import { EventStream, type ReadEventsOptions } from "./events.ts";
 import { MemorySocket, TestWebSocket } from "./memory-socket.ts";
 
 export interface TestClientOptions {
@@ -89,8 +91,11 @@ export class TestClient {
   async request(method: string, path: string, init: RequestInit = {}): Promise<Response> {
     let url = new URL(path, this.#baseUrl);
     let current: RequestInit = { ...init, method };
+    const left = new AbortController(); // aborts when the test cancels a streamed body
     for (let hop = 0; ; hop++) {
-      const response = await this.#send(new Request(url, { ...current, redirect: "manual" }));
+      const signal = current.signal ?? left.signal;
+      const request = new Request(url, { ...current, redirect: "manual", signal });
+      const response = await this.#send(request, left);
       const location = response.headers.get("location");
       if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
       if (init.redirect === "manual") return response;
@@ -98,6 +103,24 @@ export class TestClient {
       if (hop >= MAX_REDIRECTS) throw new TypeError("too many redirects");
       url = new URL(location, url);
       current = redirectedInit(current, response.status);
+    }
+  }
+
+  /**
+   * A GET that asks for `text/event-stream` and reads the answer event by
+   * event; `close()` (or leaving a `for await`) is the client going away.
+   * Rejects with a `TypeError` when the answer is not an event stream.
+   * @example for await (const event of await client.events("/events")) …
+   */
+  async events(path: string, init: RequestInit & ReadEventsOptions = {}): Promise<EventStream> {
+    const headers = new Headers(init.headers);
+    if (!headers.has("accept")) headers.set("accept", "text/event-stream");
+    const response = await this.request("GET", path, { ...init, headers });
+    try {
+      return new EventStream(response, init);
+    } catch (error) {
+      await response.body?.cancel();
+      throw error;
     }
   }
 
@@ -119,8 +142,8 @@ export class TestClient {
     throw new WebSocketDenialResponse(response);
   }
 
-  async #send(request: Request): Promise<Response> {
-    const { response, errors } = await this.#exchange(request, undefined);
+  async #send(request: Request, left?: AbortController): Promise<Response> {
+    const { response, errors } = await this.#exchange(request, undefined, left);
     this.#raiseFirst(errors);
     if (request.method !== "HEAD" || response.body === null) return response;
     await response.body.cancel();
@@ -128,7 +151,11 @@ export class TestClient {
   }
 
   /** Calls the app, then waits for its background work, as a real server would let it run. */
-  async #exchange(request: Request, upgrade: (() => MemorySocket) | undefined): Promise<Exchange> {
+  async #exchange(
+    request: Request,
+    upgrade: (() => MemorySocket) | undefined,
+    left?: AbortController,
+  ): Promise<Exchange> {
     const errors: unknown[] = [];
     const pending: Promise<unknown>[] = [];
     const executionCtx = {
@@ -138,8 +165,52 @@ export class TestClient {
       [WEBSOCKET_UPGRADER]: upgrade,
     };
     const response = await this.#call(request, executionCtx);
-    while (pending.length > 0) await Promise.allSettled(pending.splice(0));
+    if (isWatched(response)) {
+      // A streamed body is handed over at once and read as it comes, like fetch's.
+      const before = errors.slice(); // raised at once; later ones when the body ends
+      return { response: this.#streamed(response, pending, errors, left), errors: before };
+    }
+    await drain(pending);
     return { response, errors };
+  }
+
+  /**
+   * The body passed through as the test reads it, nothing read ahead. Its end
+   * waits for the app's background work (which starts when the stream ended),
+   * then fails with the first unhandled error if `raiseServerExceptions`.
+   * Cancelling it is the client leaving: the request's signal aborts.
+   */
+  #streamed(
+    response: Response,
+    pending: Promise<unknown>[],
+    errors: unknown[],
+    left: AbortController | undefined,
+  ): Response {
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const raise = this.#raise;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          let chunk: ReadableStreamReadResult<Uint8Array>;
+          try {
+            chunk = await reader.read();
+          } catch (error) {
+            await drain(pending);
+            return controller.error(raise && errors.length > 0 ? errors[0] : error);
+          }
+          if (!chunk.done) return controller.enqueue(chunk.value);
+          await drain(pending);
+          if (raise && errors.length > 0) controller.error(errors[0]);
+          else controller.close();
+        },
+        cancel(reason) {
+          left?.abort(reason);
+          return reader.cancel(reason);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return new Response(body, response);
   }
 
   /**
@@ -159,6 +230,11 @@ export class TestClient {
   #raiseFirst(errors: unknown[]): void {
     if (this.#raise && errors.length > 0) throw errors[0];
   }
+}
+
+/** Waits for every pending promise, including ones added while waiting. */
+async function drain(pending: Promise<unknown>[]): Promise<void> {
+  while (pending.length > 0) await Promise.allSettled(pending.splice(0));
 }
 
 /**

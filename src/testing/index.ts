@@ -6,4 +6,5 @@ export {
   type WebSocketConnectInit,
   WebSocketDenialResponse,
 } from "./client.ts";
+export { EventStream, type ReadEventsOptions, type ReceivedEvent } from "./events.ts";
 export { TestWebSocket } from "./memory-socket.ts";

@@ -2,7 +2,8 @@ import { RequestContext } from "../context.ts";
 import { WebSocketDisconnect } from "../exceptions.ts";
 import type { HandlerTable } from "../handler-table.ts";
 import { handle, keepCause } from "../middleware/handle.ts";
-import { consoleReporter, reportOnce } from "../reporting.ts";
+import { notifyContinues, notifySocketClosed } from "../observe.ts";
+import { consoleReporter, infoOf, reportOnce } from "../reporting.ts";
 import type { WebSocketRoute } from "../routing/route.ts";
 import type { Context } from "../types.ts";
 import { WebSocketSession } from "./session.ts";
@@ -42,13 +43,23 @@ export async function runWebSocketRoute(
   }
   if (first === undefined && ws.phase === "connecting") ws.close(1000);
   // Nothing awaits the rest of the endpoint: whatever it does must end here, never unhandled.
-  finished
+  const ended = finished
     .then(
       () => ws.close(1000),
       (error) => afterAccept(table, error, ws, ctx),
     )
     .catch(onError);
+  if (ctx.internal.observers) observeSession(ws, ctx, ended);
   return ws.response as Response;
+}
+
+/** The session is work that outlives the response; observers learn its close once the endpoint is done. */
+function observeSession(ws: WebSocketSession, ctx: RequestContext, ended: Promise<void>): void {
+  const closed = ended.then(() => {
+    const close = ws.closedWith;
+    if (close) notifySocketClosed(ctx.internal, close.code, close.reason);
+  });
+  notifyContinues(ctx.internal, closed);
 }
 
 async function beforeAccept(
@@ -85,6 +96,6 @@ async function afterAccept(
 /** To the 500 layer serving the request; a bare `Router` has none, and the error must still not be lost. */
 function report(ctx: RequestContext, error: unknown): void {
   const { serverErrors } = ctx.internal;
-  if (serverErrors) serverErrors.report(error, ctx.request, ctx);
-  else reportOnce(consoleReporter, error, ctx.request, ctx.internal);
+  if (serverErrors) serverErrors.report(error, ctx.request, ctx, "websocket");
+  else reportOnce(consoleReporter, error, ctx.request, ctx.internal, infoOf("websocket", ctx));
 }

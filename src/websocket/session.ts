@@ -86,6 +86,11 @@ export class WebSocketSession {
     return this.#phase;
   }
 
+  /** @internal The first close, from either side (its code and reason); undefined while open. */
+  get closedWith(): WebSocketDisconnect | undefined {
+    return this.#inbox.disconnected;
+  }
+
   /** @internal The response the fetch handler returns for this upgrade. */
   get response(): Response | undefined {
     return this.#response;

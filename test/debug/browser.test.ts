@@ -85,7 +85,7 @@ describe("the debug page in Chromium", () => {
     });
     expect(dom.firstFrameOpen).toBe(true);
     expect(dom.firstFrameText).toContain("crash");
-    expect(dom.firstFrameText).toContain("examples/demo/app.ts:54");
+    expect(dom.firstFrameText).toContain("examples/demo/app.ts:56");
     expect(dom.firstFrameShown).toBe(true);
     expect(dom.marked).toContain('throw new Error("the demo crashed on purpose")');
     expect(dom.groupCount).toBeGreaterThan(0);
@@ -99,7 +99,7 @@ describe("the debug page in Chromium", () => {
     expect(dom.requestText).not.toContain("s3cret");
     expect(dom.requestText).not.toContain("demo-secret");
     expect(dom.requestText).toContain("Route/debug/crash");
-    expect(dom.origin).toContain("Raised in Route.crash [as endpoint] at examples/demo/app.ts:54");
+    expect(dom.origin).toContain("Raised in Route.crash [as endpoint] at examples/demo/app.ts:56");
     expect(dom.scripts).toBe(0);
 
     const png = await page.screenshot({ fullPage: true });

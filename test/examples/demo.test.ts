@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { app } from "../../examples/demo/app.ts";
-import { TestClient, WebSocketDenialResponse } from "../../src/testing/index.ts";
+import { EventStream, TestClient, WebSocketDenialResponse } from "../../src/testing/index.ts";
 
 // Every claim the README's demo table makes, in memory; then the real thing:
 // `npm start`'s wrangler dev in workerd, on a free port, reached with curl-like
@@ -70,6 +70,38 @@ describe("the demo app, in memory", () => {
     await expect(ws.receiveText()).rejects.toMatchObject({ code: 4403 });
   });
 
+  it("S-STR-1: /events streams ticks, resumed after Last-Event-ID", async () => {
+    const events = await client.events("/events?every=10", { headers: { "last-event-id": "41" } });
+    expect(events.response.headers.get("access-control-allow-origin")).toBe("*");
+    const ticks = [];
+    for await (const event of events) {
+      ticks.push(event);
+      if (ticks.length === 2) break;
+    }
+    expect(ticks.map((tick) => [tick.event, tick.id, JSON.parse(tick.data ?? "").n])).toEqual([
+      ["tick", "42", 42],
+      ["tick", "43", 43],
+    ]);
+  });
+
+  it("S-STR-1: /events?fail=before is the 503 handler's answer; ?fail=2 ends with an error event, reported", async () => {
+    const before = await client.get("/events?fail=before", {
+      headers: { accept: "text/event-stream" },
+    });
+    expect(before.status).toBe(503);
+    const events = await client.events("/events?every=10&fail=2");
+    expect((await events.next()).value?.id).toBe("1");
+    expect((await events.next()).value?.id).toBe("2");
+    expect((await events.next()).value).toEqual({ event: "error", data: "the feed stopped" });
+    await expect(events.next()).rejects.toThrow();
+  });
+
+  it("S-STR-1: a browser opening /events gets a page that listens with EventSource", async () => {
+    const response = await client.get("/events", { headers: { accept: "text/html" } });
+    expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(await response.text()).toContain("new EventSource(");
+  });
+
   it("S-WS-5: an upgrade to a path no route serves is the JSON 404 denial", async () => {
     const denial = await client.websocketConnect("/nowhere").catch((error: unknown) => error);
     expect(denial).toBeInstanceOf(WebSocketDenialResponse);
@@ -125,6 +157,17 @@ describe("npm start: the demo in workerd (wrangler dev)", () => {
     // The whole stack, not V8's default ten frames, and the request redacted.
     expect(text.match(/\n {4}at /g)?.length).toBeGreaterThan(10);
     expect(text).toContain("token: [redacted]");
+  });
+
+  it("S-STR-1: /events streams ticks over HTTP from workerd", async () => {
+    const response = await fetch(`${base}/events?every=10`, {
+      headers: { accept: "text/event-stream" },
+    });
+    expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    const events = new EventStream(response);
+    expect((await events.next()).value).toMatchObject({ event: "tick", id: "1" });
+    expect((await events.next()).value).toMatchObject({ event: "tick", id: "2" });
+    await events.close();
   });
 
   it("S-WS-2: /ws without a token closes 1008 for a real client", async () => {

@@ -24,7 +24,11 @@ beforeAll(() => {
     .at(-1);
   writeFileSync(
     join(project, "package.json"),
-    JSON.stringify({ type: "module", dependencies: { edgelette: `file:./${tarball}` } }),
+    JSON.stringify({
+      type: "module",
+      // The optional peer edgelette/otel needs; npm installs no optional peer by itself.
+      dependencies: { edgelette: `file:./${tarball}`, "@opentelemetry/api": "1.10.0" },
+    }),
   );
   run(
     "npm",
@@ -69,6 +73,19 @@ describe("the packed package", () => {
     expect(types).toContain("addExceptionHandler(key: HandlerKey");
   });
 
+  it("S-OBS-1: only edgelette/otel imports @opentelemetry/api, the optional peer", () => {
+    const built = readdirSync(join(root, "dist"), { recursive: true, encoding: "utf8" });
+    const importers = built
+      .filter((file) => file.endsWith(".js"))
+      .filter((file) =>
+        /from "@opentelemetry\//.test(readFileSync(join(root, "dist", file), "utf8")),
+      );
+    expect(importers.sort()).toEqual(["src/otel/request-span.js", "src/otel/tracing.js"]);
+    const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+    expect(manifest.peerDependenciesMeta["@opentelemetry/api"]).toEqual({ optional: true });
+    expect(manifest.dependencies["@opentelemetry/api"]).toBeUndefined();
+  });
+
   it("ships only dist/ and no test or example files", () => {
     const files = readdirSync(join(project, "node_modules/edgelette"));
     expect(files.sort()).toEqual(["LICENSE", "README.md", "dist", "package.json"].sort());
@@ -76,7 +93,7 @@ describe("the packed package", () => {
 
   it("S-RT-2: every entry point imports on Node with the same names as the source", async () => {
     const script = `
-      const entries = ["edgelette", "edgelette/testing", "edgelette/node", "edgelette/hono"];
+      const entries = ["edgelette", "edgelette/testing", "edgelette/node", "edgelette/hono", "edgelette/otel"];
       const names = {};
       for (const entry of entries) names[entry] = Object.keys(await import(entry)).sort();
       console.log(JSON.stringify(names));`;
@@ -86,6 +103,7 @@ describe("the packed package", () => {
       Object.keys(await import("../../src/testing/index.ts")).sort(),
     );
     expect(built["edgelette/node"]).toContain("serve");
+    expect(built["edgelette/otel"]).toEqual(Object.keys(await import("../../src/otel/index.ts")));
   });
 
   it("S-EXC-5: edgelette and edgelette/testing share one class of each exception", () => {

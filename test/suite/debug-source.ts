@@ -89,7 +89,7 @@ export function debugSourceSuite({ describe, it }: SuiteApi, target: DebugSource
       const error = new Error("sorted");
       error.stack = [
         "Error: sorted",
-        `    at handler (${root}/examples/demo/app.ts:54:9)`,
+        `    at handler (${root}/examples/demo/app.ts:56:9)`,
         `    at App.fetch (file://${edgelette}:10:5)`,
         `    at parse (${root}/node_modules/some-lib/index.js:1:1)`,
         "    at Server.emit (node:events:524:28)",
@@ -98,7 +98,7 @@ export function debugSourceSuite({ describe, it }: SuiteApi, target: DebugSource
         "    at Object.fetch (index.js:12:3)",
       ].join("\n");
       const text = renderTracebackText(error, request(), ctx);
-      assert.match(text, /\n {4}at handler \(examples\/demo\/app\.ts:54:9\)\n/);
+      assert.match(text, /\n {4}at handler \(examples\/demo\/app\.ts:56:9\)\n/);
       assert.match(text, /\n {4}at App\.fetch \(src\/app\.ts:10:5\) \[edgelette\]\n/);
       assert.match(
         text,

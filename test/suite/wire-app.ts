@@ -4,6 +4,7 @@ import { readJson } from "../../src/request-body.ts";
 import { JSONResponse, PlainTextResponse } from "../../src/responses.ts";
 import { Mount, Route } from "../../src/routing/route.ts";
 import type { Context } from "../../src/types.ts";
+import { createStreamApp } from "./stream-app.ts";
 
 /**
  * The app every runtime serves for the over-the-wire suite (`wire.ts`). Its
@@ -108,6 +109,7 @@ export function createWireApp(): App {
       new Route("/files/{p:path}", fileParam),
       new Route("/landing", landing),
       new Mount("/foreign", foreignFetch),
+      new Mount("/streams", createStreamApp()), // stream-wire.ts
       new Route("/__reports", () => new JSONResponse(reports)),
     ],
     exceptionHandlers: [

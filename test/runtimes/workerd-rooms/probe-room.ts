@@ -10,7 +10,7 @@ import {
   type RoomSocket,
   WebSocketRoom,
 } from "../../../adapters/cloudflare-rooms.ts";
-import { App, HTTPException, WebSocketException } from "../../../src/index.ts";
+import { App, HTTPException, type ReportInfo, WebSocketException } from "../../../src/index.ts";
 
 /** An error only the app's handler table knows: the room must answer it as the app does. */
 export class Teapot extends Error {}
@@ -90,12 +90,20 @@ const replyTo: Record<string, Reply> = {
 
 export class ProbeRoom extends WebSocketRoom<unknown, ProbeState> {
   readonly reports: unknown[];
+  /** The `info` of each report: its kind, route and request id. */
+  readonly infos: ReportInfo[];
   readonly closes: { code: number; reason: string }[] = [];
 
   constructor(ctx: RoomContext, env: unknown) {
     const reports: unknown[] = [];
-    super(ctx, env, { app: probeApp, onError: (error) => reports.push(error) });
+    const infos: ReportInfo[] = [];
+    const onError = (error: unknown, _request: Request, info: ReportInfo) => {
+      reports.push(error);
+      infos.push(info);
+    };
+    super(ctx, env, { app: probeApp, onError });
     this.reports = reports;
+    this.infos = infos;
   }
 
   override async onConnect(ws: RoomSocket<ProbeState>, request: Request): Promise<void> {

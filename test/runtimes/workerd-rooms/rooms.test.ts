@@ -109,6 +109,20 @@ describe("edgelette/cloudflare rooms: after accept (onMessage, onClose)", () => 
     assert.deepEqual(await reported("message-crash"), ["message crashed"]);
   });
 
+  it("S-REP-1: onError hears a hook's failure as kind room, a failed handshake as kind request", async () => {
+    const { socket } = await probe("kinds-room");
+    socket.send("crash");
+    await nextClose(socket);
+    const roomInfos = await inspect("kinds-room", (instance) => instance.infos);
+    assert.deepEqual(roomInfos, [{ kind: "room", route: undefined, requestId: undefined }]);
+    assert.equal((await probeUpgrade("kinds-handshake", "/crash")).status, 500);
+    const handshake = await inspect("kinds-handshake", (instance) => instance.infos);
+    assert.deepEqual(
+      handshake.map((info) => info.kind),
+      ["request"],
+    );
+  });
+
   it("S-WS-11: ws.close(code, reason) from a hook reaches the client, and onClose runs once", async () => {
     const { socket } = await probe("message-close");
     socket.send("close");

@@ -3,6 +3,7 @@
 // `ws` package are the clients.
 import assert from "node:assert/strict";
 import { afterAll, describe, it } from "vitest";
+import { streamWireSuite } from "../../suite/stream-wire.ts";
 import { webSocketSuite } from "../../suite/websocket.ts";
 import { wireSuite } from "../../suite/wire.ts";
 import { connect, wsTarget, wsUrl } from "../node/ws-target.ts";
@@ -15,6 +16,15 @@ afterAll(() => workerd.close());
 wireSuite(
   { describe, it },
   { baseUrl: () => workerd.url("wire").origin, brokenBodyEndsCleanly: true },
+);
+
+streamWireSuite(
+  { describe, it },
+  {
+    baseUrl: () => workerd.url("wire").origin,
+    brokenBodyEndsCleanly: true,
+    seesClientLeave: false,
+  },
 );
 
 webSocketSuite({ describe, it }, wsTarget(workerd.url("ws")), {

@@ -5,12 +5,15 @@ import { debugSuite } from "./debug.ts";
 import { exceptionsSuite } from "./exceptions.ts";
 import { handlerTableSuite } from "./handler-table.ts";
 import { layersSuite } from "./layers.ts";
+import { observabilitySuite } from "./observability.ts";
 import type { HttpSuiteOptions } from "./options.ts";
 import { reportingSuite } from "./reporting.ts";
 import { requestBodySuite } from "./request-body.ts";
 import { responsesSuite } from "./responses.ts";
 import { routingSuite } from "./routing.ts";
+import { sseSuite } from "./sse.ts";
 import { standaloneSuite } from "./standalone.ts";
+import { streamingSuite } from "./streaming.ts";
 import { testingSuite } from "./testing.ts";
 
 export type { HttpSuiteOptions } from "./options.ts";
@@ -30,7 +33,10 @@ export function httpSuite(api: SuiteApi, options: HttpSuiteOptions): void {
     routingSuite(api);
     backgroundSuite(api);
     reportingSuite(api, options);
+    observabilitySuite(api);
     testingSuite(api);
+    streamingSuite(api, options);
+    sseSuite(api);
     requestBodySuite(api);
     badInputSuite(api);
     debugSuite(api);

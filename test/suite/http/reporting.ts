@@ -92,7 +92,7 @@ function reportingApp() {
 }
 
 /** Collects unhandled rejections while `body` runs, where the runtime lets us listen. */
-async function unhandledDuring(
+export async function unhandledDuring(
   options: HttpSuiteOptions,
   body: () => Promise<void>,
 ): Promise<unknown[]> {
