@@ -129,7 +129,8 @@ describe("the packed package", () => {
     `;
     writeFileSync(join(project, "consumer.ts"), consumer);
     const options = ["--noEmit", "--strict", "--module", "nodenext", "--target", "es2022"];
-    const libs = ["--lib", "es2022,dom", "--types", "", "--ignoreConfig", "--skipLibCheck"];
+    // No --skipLibCheck: the published .d.ts must compile as a user's project reads them.
+    const libs = ["--lib", "es2022,dom", "--types", "", "--ignoreConfig"];
     let errors = "";
     try {
       run(bin("tsc"), [...options, ...libs, "consumer.ts"], project);
