@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildForNode } from "./lib/build.mjs";
 import { ROOT, run, runScript } from "./lib/processes.mjs";
-import { median, noiseMargin, pairedRatio } from "./lib/stats.mjs";
+import { median, pairedRatio } from "./lib/stats.mjs";
 
 const USAGE = `node bench/ab.mjs --base <git-ref> [options]
   --base=<ref>        the commit to compare the working tree with (required)
@@ -78,16 +78,37 @@ function fixed(value) {
   return value.toFixed(2);
 }
 
-/** One markdown row: new/old with its spread, the noise control, the medians in ns, a verdict. */
+/** Two-sided sign test: how likely `wins` of `rounds` or a split as lopsided is, by chance alone. */
+function signTest(wins, rounds) {
+  const extreme = Math.min(wins, rounds - wins);
+  let tail = 0;
+  for (let k = 0; k <= extreme; k++) tail += choose(rounds, k) / 2 ** rounds;
+  return Math.min(1, 2 * tail);
+}
+
+function choose(n, k) {
+  let result = 1;
+  for (let i = 1; i <= k; i++) result = (result * (n - k + i)) / i;
+  return result;
+}
+
+/**
+ * One markdown row: new/old with its spread, the noise control, the medians
+ * in ns, the rounds new was faster in, and a verdict. On a shared machine one
+ * round can swing far either way, so the verdict is a sign test over the
+ * paired rounds (p < 0.05), not the worst round: faster or slower only when
+ * new won or lost clearly more rounds than chance would give.
+ */
 function row(runtime, id, costs) {
   const ratio = pairedRatio(costs, "new", "old");
   const noise = pairedRatio(costs, "old2", "old");
-  const margin = noiseMargin({ bare: costs.old, bare2: costs.old2 });
-  let verdict = "within noise";
-  if (ratio.median < 1 - margin) verdict = "**faster**";
-  if (ratio.median > 1 + margin) verdict = "**slower**";
+  const rounds = costs.new.length;
+  const wins = costs.new.filter((cost, round) => cost < costs.old[round]).length;
+  const p = signTest(wins, rounds);
+  let verdict = "no difference shown";
+  if (p < 0.05) verdict = wins > rounds / 2 ? "**faster**" : "**slower**";
   const ns = (app) => Math.round(median(costs[app]));
-  return `| ${runtime} | ${id} | ${fixed(ratio.median)} (${fixed(ratio.min)}–${fixed(ratio.max)}) | ${fixed(noise.median)} (${fixed(noise.min)}–${fixed(noise.max)}) | ${ns("new")} / ${ns("old")} | ${verdict} |`;
+  return `| ${runtime} | ${id} | ${fixed(ratio.median)} (${fixed(ratio.min)}–${fixed(ratio.max)}) | ${fixed(noise.median)} (${fixed(noise.min)}–${fixed(noise.max)}) | ${ns("new")} / ${ns("old")} | ${wins}/${rounds} | ${verdict} (p ${p.toFixed(3)}) |`;
 }
 
 async function main() {
@@ -105,15 +126,15 @@ async function main() {
     const lines = [
       `A/B in process: new = working tree (${head}${dirty}), old = ${options.base} (${sha.slice(0, 7)}); ${options.rounds} paired rounds of ${options.sampleMs} ms per app.`,
       "",
-      "| runtime | scenario | new/old | noise: old2/old | ns per request new / old | |",
-      "| --- | --- | --- | --- | --- | --- |",
+      "| runtime | scenario | new/old | noise: old2/old | ns per request new / old | new faster in | |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
     ];
     for (const runtime of options.runtimes) {
       process.stderr.write(`${runtime} … `);
       const result = await runScript(runtime, "ab-inprocess", config, { timeoutMs: 900_000 });
       process.stderr.write("done\n");
       if (result.failures.length > 0) {
-        lines.push(`| ${runtime} | FAILED: ${result.failures.join("; ")} | | | | |`);
+        lines.push(`| ${runtime} | FAILED: ${result.failures.join("; ")} | | | | | |`);
         continue;
       }
       for (const [id, costs] of Object.entries(result.samples)) lines.push(row(runtime, id, costs));

@@ -158,6 +158,12 @@ export abstract class EdgeletteException extends ErrorByPrototype {
 function captureStack(exc: Error, above: unknown): void {
   if (captureStackTrace) {
     captureStackTrace(exc, above);
+    // JSC (Bun) heads the frames with a bare "Error": give them this exception's header.
+    const stack = String(exc.stack);
+    const header = String(exc);
+    if (stack.startsWith(header)) return;
+    const newline = stack.indexOf("\n");
+    exc.stack = header + (newline === -1 ? "" : stack.slice(newline));
     return;
   }
   // An engine without it: a real Error's frames under this exception's header.

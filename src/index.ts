@@ -56,4 +56,17 @@ export type {
   WebSocketEndpoint,
   WebSocketExceptionHandler,
 } from "./types.ts";
+export {
+  ValidationError,
+  type ValidationErrorOptions,
+  type ValidationIssue,
+  type ValidationSource,
+} from "./validation/error.ts";
+export type {
+  RouteContext,
+  RouteEndpoint,
+  RouteSchemas,
+  ValidInputs,
+} from "./validation/route-inputs.ts";
+export { type OutputOf, type Schema, validate } from "./validation/validate.ts";
 export { type AcceptInit, type WebSocketLimits, WebSocketSession } from "./websocket/session.ts";

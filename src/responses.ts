@@ -55,7 +55,8 @@ export function isBuffered(response: Response): boolean {
 // on Deno; for JSON it saves 0.15 µs on Bun but costs 0.2 µs on Deno, where a
 // plain object is as cheap as the literal. Plain text sets nothing: the
 // runtime types a string body `text/plain;charset=UTF-8` itself (S-RES-8).
-const HTML = new Headers({ "content-type": "text/html; charset=utf-8" });
+const HTML_TYPE = "text/html; charset=utf-8";
+const HTML = new Headers({ "content-type": HTML_TYPE });
 const JSON_TYPE: HeadersInit = { "content-type": "application/json" };
 
 // Fetch's null body statuses a response can have: no body, so no content type (S-RES-2).
@@ -65,12 +66,15 @@ function isBodiless(init: ResponseInit | undefined): boolean {
   return init?.status !== undefined && BODILESS.has(init.status);
 }
 
+// The init of a response given none: read by the constructor, never kept or changed.
+const HTML_INIT: ResponseInit = Object.freeze({ headers: HTML });
+const JSON_INIT: ResponseInit = Object.freeze({ headers: JSON_TYPE });
+
 function withContentType(
-  init: EdgeletteResponseInit | undefined,
+  init: EdgeletteResponseInit,
   contentType: string,
   shared: HeadersInit,
 ): ResponseInit {
-  if (init === undefined) return { headers: shared };
   if (isBodiless(init))
     return { status: init.status, statusText: init.statusText, headers: init.headers };
   if (init.headers === undefined) {
@@ -85,10 +89,10 @@ function withContentType(
  * A 204, 205 or 304 carries no body: an empty one is dropped, so these
  * responses can carry background work too; any other is the caller's bug.
  */
-function bodyFor(body: BodyInit | null, init: ResponseInit): BodyInit | null {
+function bodyFor(body: BodyInit | null, init: ResponseInit | undefined): BodyInit | null {
   if (!isBodiless(init)) return body;
   if (body === null || body === "") return null;
-  throw new RangeError(`a ${init.status} response has no body: pass "" (or null for JSON)`);
+  throw new RangeError(`a ${init?.status} response has no body: pass "" (or null for JSON)`);
 }
 
 /**
@@ -98,7 +102,7 @@ function bodyFor(body: BodyInit | null, init: ResponseInit): BodyInit | null {
 class BufferedResponse extends Response {
   constructor(
     body: BodyInit | null,
-    init: ResponseInit,
+    init: ResponseInit | undefined,
     background: EdgeletteResponseInit["background"],
   ) {
     super(bodyFor(body, init), init);
@@ -112,14 +116,17 @@ class BufferedResponse extends Response {
  */
 export class PlainTextResponse extends BufferedResponse {
   constructor(body: string, init?: EdgeletteResponseInit) {
-    super(body, init ?? {}, init?.background);
+    // `init` as given, even undefined: an empty object literal made Bun's
+    // constructor about 0.1 µs slower (measured in a loop of 200,000).
+    super(body, init, init?.background);
   }
 }
 
 /** `text/html; charset=utf-8`. */
 export class HTMLResponse extends BufferedResponse {
   constructor(body: string, init?: EdgeletteResponseInit) {
-    super(body, withContentType(init, "text/html; charset=utf-8", HTML), init?.background);
+    const fixed = init === undefined ? HTML_INIT : withContentType(init, HTML_TYPE, HTML);
+    super(body, fixed, init?.background);
   }
 }
 
@@ -131,7 +138,9 @@ export class JSONResponse extends BufferedResponse {
   constructor(body: unknown, init?: EdgeletteResponseInit) {
     // No value on a 204/205/304 means no body (Starlette's `JSONResponse(None, 204)`).
     const text = body == null && isBodiless(init) ? null : JSON.stringify(body ?? null);
-    super(text, withContentType(init, "application/json", JSON_TYPE), init?.background);
+    const fixed =
+      init === undefined ? JSON_INIT : withContentType(init, "application/json", JSON_TYPE);
+    super(text, fixed, init?.background);
   }
 }
 

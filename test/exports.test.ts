@@ -24,6 +24,7 @@ describe("S-RT-2: export names", () => {
         "Router",
         "ServerErrorMiddleware",
         "StreamingResponse",
+        "ValidationError",
         "WebSocketDisconnect",
         "WebSocketException",
         "WebSocketRoute",
@@ -37,6 +38,7 @@ describe("S-RT-2: export names", () => {
         "readJson",
         "requestId",
         "status",
+        "validate",
       ]
     `);
   });

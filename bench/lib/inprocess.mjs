@@ -25,7 +25,7 @@ export async function inProcess(runtime, options) {
 async function memoryOf(runtime, app, { small, large }) {
   const config = { mode: "memory", app, small, large };
   try {
-    return await runScript(runtime, "inprocess", config, { timeoutMs: 240_000, gc: true });
+    return await runScript(runtime, "inprocess", config, { timeoutMs: 600_000, gc: true });
   } catch (error) {
     // The last line of stderr says why; the command line is in the bench's own code.
     const lines = error.message.split("\n").filter((line) => line.trim() !== "");

@@ -133,7 +133,7 @@ function memoryTable(memory, counts) {
   return [
     `Heap used after a forced GC, after ${small} and after ${large} mixed requests in process (every check of S1–S5 and S7 but the 413, in turn, back to the event loop every 1,000), one process per app. A leak shows as growth. Bun reports JavaScriptCore's heap, which is not comparable with V8's; RSS includes memory the allocator keeps.`,
     "",
-    "**Bytes per request** (S1, S4): JavaScript heap allocated per request, garbage included, in a second process per app. After a warm-up, the heap is read after a forced GC and again after 1,000 requests (built beforehand) with a 64 MB young generation (`--max-semi-space-size=64`), so no collection runs between the two readings; the largest of 7 such windows is shown (a collection inside a window could only lower it). Requests built by the runtime are not counted. Bun: n/a, JavaScriptCore updates its heap size only when it collects.",
+    "**Bytes per request** (S1, S4): JavaScript heap allocated per request, garbage included, in a second process per app. After a warm-up, the heap is read after a forced GC and again after 1,000 requests (built beforehand) with a 64 MB young generation (`--max-semi-space-size=64`), so no collection runs between the two readings; the largest of 7 such windows is shown (a collection inside a window could only lower it). Building the requests is not counted. Bun: n/a, JavaScriptCore updates its heap size only when it collects.",
     "",
     `| runtime | app | heap after ${small} | heap after ${large} | growth | RSS after ${large} | bytes/request S1 | bytes/request S4 |`,
     "| --- | --- | --- | --- | --- | --- | --- | --- |",

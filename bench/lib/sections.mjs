@@ -1,10 +1,12 @@
 /**
- * Sections of docs/BENCHMARKS.md that another script writes (bench/otel.mjs):
+ * Sections of docs/BENCHMARKS.md that other scripts write (bench/otel.mjs,
+ * bench/validation.mjs):
  * each lies between its own markers, and `npm run bench` carries it over when
  * it rewrites the file, so neither run erases the other's numbers.
  */
 
 export const TRACING_SECTION = "tracing";
+export const VALIDATION_SECTION = "validation";
 
 const markers = (name) => [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`];
 
@@ -21,7 +23,7 @@ export function replaceSection(text, name, content) {
 /** The marked sections of `previous`, appended to a freshly rendered `report`. */
 export function keepSections(report, previous) {
   let kept = report;
-  for (const name of [TRACING_SECTION]) {
+  for (const name of [TRACING_SECTION, VALIDATION_SECTION]) {
     const [start, end] = markers(name);
     const from = previous.indexOf(start);
     const to = previous.indexOf(end);

@@ -2,6 +2,7 @@
  * The demo: every feature a visitor can try with curl. Served by
  * `npm start` (wrangler dev, workerd) from ./worker.ts.
  */
+import { z } from "zod";
 import {
   App,
   HTTPException,
@@ -30,6 +31,8 @@ const INDEX = `edgelette demo: try these
   curl -i -X DELETE localhost:8787/items    405 with Allow: GET, HEAD, POST
   curl -i localhost:8787/premium            custom exception class → its own handler (402)
   curl -i localhost:8787/limited            HTTPException with headers (429 + Retry-After)
+  curl -i localhost:8787/signup -H 'content-type: application/json' -d '{"email":"Ada@Example.org","password":"correct horse battery"}'
+                                            validated body and query (zod): 201, or 422 listing every problem
   curl -i localhost:8787/crash              a bug: the 500 handler answers, with CORS headers
   curl -i localhost:8787/debug/crash        debug-mode sub-app: the traceback page
   curl -N localhost:8787/events -H 'accept: text/event-stream'   server-sent events (or open it in a browser)
@@ -43,6 +46,23 @@ function users(_request: Request, ctx: { params: Record<string, unknown> }): Res
 function items(request: Request): Response {
   return new JSONResponse({ method: request.method, items: ["a", "b"] });
 }
+
+/** What `POST /signup` accepts: the endpoint gets the output (email lower-cased, plan defaulted). */
+const Signup = z.object({
+  email: z.email().transform((email) => email.toLowerCase()),
+  password: z.string().min(12, "must be at least 12 characters"),
+  plan: z.enum(["free", "gold"]).default("free"),
+});
+const SignupQuery = z.object({ ref: z.string().max(32).optional() });
+
+const signup = new Route(
+  "/signup",
+  (_request, ctx) => {
+    const { email, plan } = ctx.valid.body; // typed from the schema: no casts
+    return new JSONResponse({ email, plan, ref: ctx.valid.query.ref ?? null }, { status: 201 });
+  },
+  { methods: ["POST"], body: Signup, query: SignupQuery },
+);
 
 function premium(): Response {
   throw new PaymentRequired("gold");
@@ -100,6 +120,7 @@ export const app = new App({
     new Route("/", () => new PlainTextResponse(INDEX)),
     new Route("/users/{id:int}", users),
     new Route("/items", items, { methods: ["GET", "POST"] }),
+    signup,
     new Route("/premium", premium),
     new Route("/limited", limited),
     new Route("/crash", crash),

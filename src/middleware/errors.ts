@@ -1,5 +1,5 @@
 import { runBackground } from "../background.ts";
-import { asRequestContext, RequestContext, type ServerErrorSink } from "../context.ts";
+import { asRequestContext, RequestContext } from "../context.ts";
 import { keepWholeStacks, tracebackResponse } from "../debug/traceback.ts";
 import { enableStackCapture } from "../error-base.ts";
 import { isClientDisconnect, isHTTPException } from "../exceptions.ts";
@@ -41,7 +41,9 @@ export interface ServerErrorMiddlewareOptions {
  * Right around a router, it is both exception layers in one: one `try`.
  * @example export default new ServerErrorMiddleware(handler, { onError: log })
  */
-export class ServerErrorMiddleware implements ServerErrorSink {
+// It is the request's `ServerErrorSink` by shape: the members are internal, so no `implements`
+// in the published types, which would name members the types no longer have.
+export class ServerErrorMiddleware {
   readonly #next: (request: Request, ctx: RequestContext) => Outcome;
   readonly #table: HandlerTable;
   readonly #debug: boolean;

@@ -2,6 +2,11 @@ import type { Answer, Layer } from "../layer.ts";
 import { PlainTextResponse, withBackgroundOf } from "../responses.ts";
 import { firstChunk, PulledResponse } from "../streaming.ts";
 import type { Endpoint, WebSocketEndpoint } from "../types.ts";
+import {
+  type RouteEndpoint,
+  type RouteSchemas,
+  withValidation,
+} from "../validation/route-inputs.ts";
 import type { WebSocketLimits } from "../websocket/session.ts";
 import { type CompiledPath, compilePath } from "./path.ts";
 
@@ -22,29 +27,33 @@ function normaliseMethods(methods: readonly string[]): ReadonlySet<string> {
   return upper;
 }
 
-export interface RouteOptions {
+export interface RouteOptions extends RouteSchemas {
   /** Methods this route answers; `GET` (and so `HEAD`) by default. */
   methods?: readonly string[];
 }
 
 /**
- * An HTTP endpoint at a path with typed parameters.
+ * An HTTP endpoint at a path with typed parameters. Schemas named in the
+ * options (`body`, `query`, `params`, `headers`) are validated before the
+ * endpoint runs, which finds their outputs on `ctx.valid`.
  * @example new Route("/users/{id:int}", (req, ctx) => new JSONResponse({ id: ctx.params.id }))
+ * @example new Route("/users", (req, ctx) => create(ctx.valid.body), { methods: ["POST"], body: NewUser })
  */
-export class Route {
+export class Route<S extends RouteSchemas = Record<never, never>> {
   readonly path: string;
   readonly methods: ReadonlySet<string>;
   readonly endpoint: Endpoint;
   /** @internal */
   readonly compiled: CompiledPath;
 
-  constructor(path: string, endpoint: Endpoint, options: RouteOptions = {}) {
+  constructor(path: string, endpoint: RouteEndpoint<S>, options?: RouteOptions & S) {
     if (typeof endpoint !== "function") {
       throw new TypeError(`the endpoint for route ${path} must be a function`);
     }
+    options ??= {} as RouteOptions & S;
     this.compiled = compilePath(path);
     this.path = path;
-    this.endpoint = endpoint;
+    this.endpoint = withValidation(path, endpoint as Endpoint, options);
     this.methods = normaliseMethods(options.methods ?? ["GET"]);
   }
 

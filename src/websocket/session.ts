@@ -1,4 +1,5 @@
 import { InvalidWebSocketMessage, WebSocketDisconnect } from "../exceptions.ts";
+import { assertSchema, type OutputOf, type Schema, validate } from "../validation/validate.ts";
 import {
   BUFFER_FULL,
   BUFFER_FULL_GRACE_MS,
@@ -153,7 +154,20 @@ export class WebSocketSession {
    * A text or binary message parsed as JSON. Invalid JSON rejects with
    * `InvalidWebSocketMessage` (1007): caught, the socket stays open (S-WS-7).
    */
-  async receiveJson(): Promise<unknown> {
+  async receiveJson(): Promise<unknown>;
+  /**
+   * The message parsed (1007 as above), then validated by `schema` (any Standard
+   * Schema): its output, or a `ValidationError` (422) that closes 4422 if the
+   * endpoint lets it through (S-WS-3); caught, the socket stays open.
+   */
+  async receiveJson<S extends Schema>(schema: S): Promise<OutputOf<S>>;
+  async receiveJson(schema?: Schema): Promise<unknown> {
+    if (schema !== undefined) assertSchema(schema, "receiveJson(schema)"); // before a message is taken
+    const value = await this.#receiveJsonValue();
+    return schema === undefined ? value : validate(schema, value, "message");
+  }
+
+  async #receiveJsonValue(): Promise<unknown> {
     const message = await this.#receive();
     const text = typeof message === "string" ? message : decoder.decode(message);
     try {

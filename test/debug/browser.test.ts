@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -16,6 +16,11 @@ import type { ServerHandle } from "../../src/server/execution-context.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOT = resolve("docs/images/debug-page.png");
+/** The demo's crashing line, read from the file, so editing the demo does not break this test. */
+const CRASH_LINE =
+  readFileSync(resolve("examples/demo/app.ts"), "utf8")
+    .split("\n")
+    .findIndex((line) => line.includes("the demo crashed on purpose")) + 1;
 
 let server: ServerHandle;
 let browser: Browser;
@@ -85,7 +90,7 @@ describe("the debug page in Chromium", () => {
     });
     expect(dom.firstFrameOpen).toBe(true);
     expect(dom.firstFrameText).toContain("crash");
-    expect(dom.firstFrameText).toContain("examples/demo/app.ts:56");
+    expect(dom.firstFrameText).toContain(`examples/demo/app.ts:${CRASH_LINE}`);
     expect(dom.firstFrameShown).toBe(true);
     expect(dom.marked).toContain('throw new Error("the demo crashed on purpose")');
     expect(dom.groupCount).toBeGreaterThan(0);
@@ -99,7 +104,9 @@ describe("the debug page in Chromium", () => {
     expect(dom.requestText).not.toContain("s3cret");
     expect(dom.requestText).not.toContain("demo-secret");
     expect(dom.requestText).toContain("Route/debug/crash");
-    expect(dom.origin).toContain("Raised in Route.crash [as endpoint] at examples/demo/app.ts:56");
+    expect(dom.origin).toContain(
+      `Raised in Route.crash [as endpoint] at examples/demo/app.ts:${CRASH_LINE}`,
+    );
     expect(dom.scripts).toBe(0);
 
     const png = await page.screenshot({ fullPage: true });

@@ -41,6 +41,40 @@ describe("the demo app, in memory", () => {
     expect(await response.text()).toBe("Slow down");
   });
 
+  it("S-VAL-1: /signup gets the validated, transformed body and query", async () => {
+    const response = await client.post("/signup?ref=newsletter", {
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "Ada@Example.org", password: "correct horse battery" }),
+    });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual({
+      email: "ada@example.org",
+      plan: "free",
+      ref: "newsletter",
+    });
+  });
+
+  it("S-VAL-1: /signup answers one 422 listing every problem, without the input", async () => {
+    const response = await client.post(`/signup?ref=${"r".repeat(33)}`, {
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "nope", password: "hunter2", plan: "platinum" }),
+    });
+    expect(response.status).toBe(422);
+    const text = await response.text();
+    expect(text).not.toContain("hunter2");
+    expect(JSON.parse(text).detail.map((each: { in: string; path: string }) => each.path)).toEqual([
+      "/ref",
+      "/email",
+      "/password",
+      "/plan",
+    ]);
+  });
+
+  it("S-VAL-1: /signup with a form body is a 415 before any 422", async () => {
+    const response = await client.post("/signup", { body: new URLSearchParams({ email: "x" }) });
+    expect(response.status).toBe(415);
+  });
+
   it("S-LAY-5: /crash is the 500 handler's JSON, with CORS from outer middleware", async () => {
     const response = await client.get("/crash");
     expect(response.status).toBe(500);
@@ -139,6 +173,18 @@ describe("npm start: the demo in workerd (wrangler dev)", () => {
 
   it("S-ROU-1: serves the typed route over HTTP", async () => {
     expect(await (await fetch(`${base}/users/42`)).json()).toEqual({ id: 42, name: "user 42" });
+  });
+
+  it("S-VAL-1: /signup validates in workerd", async () => {
+    const response = await fetch(`${base}/signup`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "Ada@Example.org", password: "short" }),
+    });
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual({
+      detail: [{ in: "body", path: "/password", message: "must be at least 12 characters" }],
+    });
   });
 
   it("S-DBG-2: curl's */* gets the plain-text traceback", async () => {

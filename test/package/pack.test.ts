@@ -106,6 +106,40 @@ describe("the packed package", () => {
     expect(built["edgelette/otel"]).toEqual(Object.keys(await import("../../src/otel/index.ts")));
   });
 
+  it("S-VAL-1: a consumer's compiler sees the validated types through the published .d.ts (no any)", () => {
+    // @standard-schema/spec is a dependency for this: its types are in edgelette's .d.ts.
+    const consumer = `
+      import { JSONResponse, Route } from "edgelette";
+      // What a validator's schema looks like (zod's, valibot's): the consumer names no spec package.
+      type Result = { value: { n: number } } | { issues: ReadonlyArray<{ message: string }> };
+      declare const Count: {
+        readonly "~standard": {
+          readonly version: 1;
+          readonly vendor: string;
+          readonly validate: (value: unknown) => Result | Promise<Result>;
+          readonly types?: { readonly input: unknown; readonly output: { n: number } };
+        };
+      };
+      new Route("/", (_request, ctx) => {
+        const n: number = ctx.valid.body.n;
+        // @ts-expect-error the output type is { n: number }, not any
+        const s: string = ctx.valid.body.n;
+        return new JSONResponse({ n, s });
+      }, { methods: ["POST"], body: Count });
+    `;
+    writeFileSync(join(project, "consumer.ts"), consumer);
+    const options = ["--noEmit", "--strict", "--module", "nodenext", "--target", "es2022"];
+    // No --skipLibCheck: the published .d.ts must compile as a user's project reads them.
+    const libs = ["--lib", "es2022,dom", "--types", "", "--ignoreConfig"];
+    let errors = "";
+    try {
+      run(bin("tsc"), [...options, ...libs, "consumer.ts"], project);
+    } catch (error) {
+      errors = String((error as { stdout?: string }).stdout);
+    }
+    expect(errors).toBe("");
+  });
+
   it("S-EXC-5: edgelette and edgelette/testing share one class of each exception", () => {
     const script = `
       import * as root from "edgelette";

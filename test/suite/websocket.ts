@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import type { SuiteApi, SuiteOptions } from "./api.ts";
-import { IDLE_TIMEOUT_MS, type LogEntry, SMALL_MESSAGE_LIMIT } from "./ws-app.ts";
+import { IDLE_TIMEOUT_MS, type LogEntry, PLANTED_SECRET, SMALL_MESSAGE_LIMIT } from "./ws-app.ts";
 import type { ClientEvent, ClientSocket, WebSocketTarget } from "./ws-client.ts";
 
 export interface WebSocketSuiteOptions extends SuiteOptions {
@@ -397,6 +397,45 @@ export function webSocketSuite(
       it(`S-WS-1: ${IDLE_TIMEOUT_MS} ms without a message closes 1001`, async () => {
         const socket = await target.connect("/ws/idle");
         assert.deepEqual(await nextClose(socket), { code: 1001, reason: "idle timeout" });
+      });
+    });
+
+    describe("S-VAL-1: receiveJson(schema) validates a message", () => {
+      it("S-WS-12, S-VAL-1: a message that is not JSON closes 1007 before any schema runs", async () => {
+        const socket = await target.connect("/ws/validated");
+        socket.send("{not json");
+        assert.deepEqual(await nextClose(socket), {
+          code: 1007,
+          reason: "message is not valid JSON",
+        });
+      });
+
+      it("S-VAL-1, S-WS-3: a caught failure leaves the socket usable; an uncaught one closes 4422, not reported", async () => {
+        const socket = await target.connect("/ws/validated");
+        socket.send(JSON.stringify({ room: PLANTED_SECRET, text: "hi" }));
+        const caught = (await nextMessage(socket)) as string;
+        assert.ok(!caught.includes(PLANTED_SECRET), caught);
+        assert.deepEqual(JSON.parse(caught), {
+          caught: [
+            {
+              in: "message",
+              path: "/room",
+              message: 'Invalid type: Expected ("lobby" | "games") but received "…"',
+            },
+          ],
+        });
+        socket.send(JSON.stringify({ room: "games", text: "  gg  " }));
+        assert.deepEqual(JSON.parse((await nextMessage(socket)) as string), {
+          valid: { room: "games", text: "gg" },
+        });
+        // Uncaught: the whole detail fits in a close reason (113 bytes), the secret replaced.
+        socket.send(JSON.stringify({ room: PLANTED_SECRET, text: "x" }));
+        const close = await nextClose(socket);
+        assert.equal(close.code, 4422);
+        assert.deepEqual(JSON.parse(close.reason), JSON.parse(caught).caught);
+        await pause(20);
+        const reports = await options.reports();
+        assert.ok(!reports.some((each) => each.includes("ValidationError")), String(reports));
       });
     });
   });

@@ -4,6 +4,7 @@
  * What a client cannot see (what the endpoint caught, what was reported) is
  * exposed at `GET /__ws-log`, `GET /__reports`, and over `/ws/log?tag=`.
  */
+import * as v from "valibot";
 import {
   App,
   type ExceptionHandler,
@@ -13,6 +14,7 @@ import {
   type Middleware,
   PlainTextResponse,
   Route,
+  ValidationError,
   WebSocketDisconnect,
   type WebSocketEndpoint,
   WebSocketException,
@@ -84,6 +86,32 @@ function throwBeforeAccept(error: (ws: WebSocketSession) => unknown): WebSocketE
     throw error(ws);
   };
 }
+
+/** What the client plants in an invalid message: it must never come back (S-VAL-1). */
+export const PLANTED_SECRET = "ws-s3cr3t-7781";
+
+const ChatMessage = v.object({
+  room: v.picklist(["lobby", "games"]),
+  text: v.pipe(v.string(), v.trim(), v.minLength(1)),
+});
+
+/**
+ * S-VAL-1, S-WS-3: the first message is validated inside a try (a caught
+ * failure is answered and the socket stays usable), the next one is echoed
+ * with the schema's output, the last failure is left uncaught (closes 4422).
+ */
+const validatedChat: WebSocketEndpoint = async (ws) => {
+  ws.accept();
+  try {
+    await ws.receiveJson(ChatMessage);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    ws.sendJson({ caught: error.detail });
+  }
+  const message = await ws.receiveJson(ChatMessage);
+  ws.sendJson({ valid: message });
+  await ws.receiveJson(ChatMessage);
+};
 
 function webSocketRoutes(log: LogEntry[]): WebSocketRoute[] {
   const record = (ws: WebSocketSession, entry: Record<string, unknown>) =>
@@ -218,6 +246,7 @@ function webSocketRoutes(log: LogEntry[]): WebSocketRoute[] {
       ws.accept();
       ws.sendJson(log.filter((entry) => entry.tag === tagOf(ws)));
     }),
+    new WebSocketRoute("/ws/validated", validatedChat),
   ];
 }
 

@@ -183,6 +183,17 @@ describe("WebSocketSession: the state machine", () => {
     assert.deepEqual(await ws.receiveJson(), { ok: true });
   });
 
+  it("S-VAL-1: receiveJson(schema) with something that is not a schema is a TypeError, and takes no message", async () => {
+    const { ws, transport } = session();
+    ws.accept();
+    client(transport).message('{"ok":true}');
+    await assert.rejects(ws.receiveJson({} as never), {
+      name: "TypeError",
+      message: /receiveJson\(schema\) must be a Standard Schema v1 validator/,
+    });
+    assert.deepEqual(await ws.receiveJson(), { ok: true });
+  });
+
   it("S-WS-6: a client close rejects the pending receive with WebSocketDisconnect(code, reason)", async () => {
     const { ws, transport } = session();
     ws.accept();

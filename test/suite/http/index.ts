@@ -15,6 +15,7 @@ import { sseSuite } from "./sse.ts";
 import { standaloneSuite } from "./standalone.ts";
 import { streamingSuite } from "./streaming.ts";
 import { testingSuite } from "./testing.ts";
+import { validationSuite } from "./validation.ts";
 
 export type { HttpSuiteOptions } from "./options.ts";
 
@@ -39,6 +40,7 @@ export function httpSuite(api: SuiteApi, options: HttpSuiteOptions): void {
     sseSuite(api);
     requestBodySuite(api);
     badInputSuite(api);
+    validationSuite(api);
     debugSuite(api);
   });
 }

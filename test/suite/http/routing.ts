@@ -83,6 +83,31 @@ export function routingSuite({ describe, it }: SuiteApi): void {
       assert.equal(await (await client.get("/")).text(), "home");
     });
 
+    it("S-ROU-1: the first route listed that matches wins, a parameter route or a static one", async () => {
+      const byName = new Route("/users/{name}", echoParams);
+      const me = new Route("/users/me", ok("me"));
+      const paramFirst = quietClient(new App({ routes: [byName, me] }));
+      const answer = await paramFirst.get("/users/me");
+      assert.deepEqual(await answer.json(), { name: "me" });
+      const staticFirst = quietClient(new App({ routes: [me, byName] }));
+      assert.equal((await staticFirst.get("/users/me")).headers.get("x-route"), "me");
+      assert.deepEqual(await (await staticFirst.get("/users/ada")).json(), { name: "ada" });
+    });
+
+    it("S-ROU-1: on a static path, each method gets the first route listed for it", async () => {
+      const client = quietClient(new App({ routes: ITEM_ROUTES }));
+      assert.equal((await client.post("/items")).headers.get("x-route"), "post");
+      assert.equal((await client.get("/items")).headers.get("x-route"), "get/delete");
+      assert.equal((await client.head("/items")).headers.get("x-route"), "get/delete");
+      assert.equal((await client.delete("/items")).headers.get("x-route"), "get/delete");
+      const purge = await client.request("PURGE", "/items");
+      assert.equal(purge.headers.get("x-route"), "others");
+      const dup = new App({
+        routes: [new Route("/a", ok("first")), new Route("/a", ok("second"))],
+      });
+      assert.equal((await quietClient(dup).get("/a")).headers.get("x-route"), "first");
+    });
+
     it("S-ROU-3: 405 lists every method of every route on the path, in canonical order", async () => {
       const client = quietClient(new App({ routes: ITEM_ROUTES }));
       const response = await client.put("/items");
