@@ -27,6 +27,11 @@ export interface AppOptions {
   debug?: boolean;
   /** Called once for each unhandled error; defaults to `console.error` with the stack. */
   onError?: ErrorReporter;
+  /**
+   * A request with no answer after this many ms gets a 503 (504 while a mounted fetch
+   * handler holds it), reported once with its route. Off by default: `serve()` has its own.
+   */
+  requestTimeout?: number;
 }
 
 export interface StackParts {
@@ -37,6 +42,8 @@ export interface StackParts {
   outerMiddleware: readonly Middleware[];
   debug: boolean;
   onError: ErrorReporter | undefined;
+  /** For the outermost layer only: the one that answers the client. */
+  requestTimeout?: number;
 }
 
 /**
@@ -45,7 +52,7 @@ export interface StackParts {
  * Built once. Returns the outermost layer: its `fetch` is the app's.
  */
 export function buildStack(parts: StackParts): ServerErrorMiddleware {
-  const { router, table, middleware, outerMiddleware, debug, onError } = parts;
+  const { router, table, middleware, outerMiddleware, debug, onError, requestTimeout } = parts;
   // 1. With no middleware between the two exception layers, they are one: the
   //    500 layer runs the router and consults the table first (one `try`).
   //    With middleware, each layer re-throws what it cannot answer.
@@ -53,12 +60,13 @@ export function buildStack(parts: StackParts): ServerErrorMiddleware {
     middleware.length === 0
       ? router
       : wrap(new ExceptionMiddleware(router, { table, debug }).handle, middleware);
+  const outermost = { table, debug, onError, requestTimeout };
+  if (outerMiddleware.length === 0) return new ServerErrorMiddleware(inner, outermost);
   const serverErrors = new ServerErrorMiddleware(inner, { table, debug, onError });
-  if (outerMiddleware.length === 0) return serverErrors;
   // 2. Outer middleware sees every response, 500s included. What it throws, or
   //    a non-`Response` it returns, is caught by one more 500 layer around it.
   const outer = wrap(serverErrors.handle, outerMiddleware);
-  return new ServerErrorMiddleware(outer, { table, debug, onError });
+  return new ServerErrorMiddleware(outer, outermost);
 }
 
 /**
@@ -102,6 +110,7 @@ export class App {
       outerMiddleware: options.outerMiddleware ?? [],
       debug: options.debug ?? false,
       onError: options.onError,
+      requestTimeout: options.requestTimeout,
     });
     this.fetch = stack.fetch;
     this.handle = stack.handle;

@@ -36,6 +36,8 @@ export interface RequestInternals {
   reported: unknown[] | undefined;
   /** Who follows this request beyond its response (tracing); see `observeRequest`. */
   observers: RequestObserver[] | undefined;
+  /** Waiting on a mounted fetch handler (an upstream): a timeout then answers 504, not 503. */
+  upstream: boolean;
 }
 
 // In-process calls pass no env: one frozen empty object serves them all.
@@ -72,6 +74,7 @@ export class RequestContext implements Context {
       serverErrors,
       reported: undefined,
       observers: undefined,
+      upstream: false,
     };
   }
 

@@ -14,6 +14,7 @@ import {
   reportOnce,
 } from "../reporting.ts";
 import { isBuffered, takeBackground } from "../responses.ts";
+import { Deadlines } from "../server/deadline.ts";
 import { firstChunk, isUnstarted, type PulledResponse } from "../streaming.ts";
 import type { AnyExceptionHandler, ExceptionHandler, WebSocketExceptionHandler } from "../types.ts";
 import { createHandlerTable } from "./default-handlers.ts";
@@ -30,6 +31,12 @@ export interface ServerErrorMiddlewareOptions {
   debug?: boolean;
   /** Called once for every unhandled error; defaults to `console.error`. */
   onError?: ErrorReporter;
+  /**
+   * Answer 503 (504 while a mounted fetch handler holds the request) when no
+   * answer came within this many ms, and report the stuck request once with
+   * its route. Off (0) by default; `serve()` has its own, 30 s by default.
+   */
+  requestTimeout?: number;
   /** @internal An app shares one table between its two layers. */
   table?: HandlerTable;
 }
@@ -48,6 +55,7 @@ export class ServerErrorMiddleware {
   readonly #table: HandlerTable;
   readonly #debug: boolean;
   readonly #onError: ErrorReporter;
+  readonly #deadlines: Deadlines | undefined;
 
   constructor(app: Wrappable, options: ServerErrorMiddlewareOptions = {}) {
     this.#table = options.table ?? createHandlerTable();
@@ -55,6 +63,8 @@ export class ServerErrorMiddleware {
     this.#next = below(app, this.#table);
     this.#debug = options.debug ?? false;
     this.#onError = options.onError ?? consoleReporter;
+    const timeout = options.requestTimeout ?? 0;
+    this.#deadlines = timeout === 0 ? undefined : new Deadlines(timeout, () => {});
     if (this.#debug) {
       enableStackCapture();
       keepWholeStacks();
@@ -71,11 +81,13 @@ export class ServerErrorMiddleware {
   /** The Fetch-API entry point. Never throws, never rejects; answers at once when it can. */
   readonly fetch = (request: Request, env?: unknown, executionCtx?: unknown): Answer => {
     const ctx = new RequestContext(request, env, executionCtx, this);
+    let answer: Answer;
     try {
-      return this.#settle(this.#next(request, ctx), request, ctx);
+      answer = this.#settle(this.#next(request, ctx), request, ctx);
     } catch (error) {
-      return this.#recover(error, request, ctx);
+      answer = this.#recover(error, request, ctx);
     }
+    return this.#deadlines === undefined ? answer : this.#inTime(answer, request, ctx);
   };
 
   /** The same, as a layer inside another (a mounted app, outer middleware). */
@@ -104,6 +116,13 @@ export class ServerErrorMiddleware {
   async backgroundFailed(error: unknown, request: Request, ctx: RequestContext): Promise<void> {
     this.report(error, request, ctx, "background");
     await this.#callUnhandledHandler(error, request, ctx, "background");
+  }
+
+  /** The answer, or a 503/504 at the deadline, the stuck request reported once with its route. */
+  #inTime(answer: Answer, request: Request, ctx: RequestContext): Answer {
+    const stuck = () => ({ route: ctx.route, upstream: ctx.internal.upstream });
+    const report = (error: unknown) => this.report(error, request, ctx);
+    return (this.#deadlines as Deadlines).guard(request, answer, stuck, report);
   }
 
   /** The layer below answered (or missed, or promised): send it, or recover from its error. */

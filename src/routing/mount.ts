@@ -36,10 +36,16 @@ export async function callMount(
   }
   const forwarded = withPath(request, rest);
   const executionCtx = ctx instanceof RequestContext ? ctx.executionCtx : ctx;
+  const internal = ctx instanceof RequestContext ? ctx.internal : undefined;
+  if (internal) internal.upstream = true; // a timeout while it waits here is a 504
   let response: unknown;
-  if (typeof target === "function") response = await target(forwarded, ctx.env, executionCtx);
-  else if ("fetch" in target) response = await target.fetch(forwarded, ctx.env, executionCtx);
-  else response = await target.handle(forwarded, ctx);
+  try {
+    if (typeof target === "function") response = await target(forwarded, ctx.env, executionCtx);
+    else if ("fetch" in target) response = await target.fetch(forwarded, ctx.env, executionCtx);
+    else response = await target.handle(forwarded, ctx);
+  } finally {
+    if (internal) internal.upstream = false;
+  }
   if (response instanceof Response) return response;
   throw new TypeError(
     `the handler mounted at ${mount.prefix || "/"} returned ${describe(response)}, not a Response`,

@@ -69,6 +69,7 @@ export class Deadlines {
     request: Request,
     answer: Response | Promise<Response>,
     stuck?: () => StuckRequest,
+    report: (error: RequestTimeoutError) => void = this.#report,
   ): Response | Promise<Response> {
     if (answer instanceof Response) return answer;
     return new Promise((resolve) => {
@@ -85,7 +86,7 @@ export class Deadlines {
           ? setTimeout(() => {
               const { route, upstream } = stuck?.() ?? {};
               const status = upstream ? 504 : 503;
-              this.#report(this.#timedOut(request, status, route));
+              report(this.#timedOut(request, status, route));
               settle(timeoutResponse(status));
             }, this.#timeout)
           : undefined;

@@ -164,23 +164,27 @@ export function streamWireSuite({ describe, it }: SuiteApi, target: StreamWireTa
     it("S-STR-1: a reader that stops reading stops the producer; it resumes when reading resumes", async () => {
       const key = freshKey();
       const raw = new RawExchange(target.baseUrl(), `/streams/big?key=${key}`);
-      await raw.until((text) => text.length > 0, "the first bytes");
-      raw.socket.pause();
-      // Wait until the producer stands still (unchanged for five polls in a row).
-      let last = -1;
-      let still = 0;
-      for (const deadline = Date.now() + 2500; still < 5 && Date.now() < deadline; ) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        const { produced } = await stateOf(key);
-        still = produced === last ? still + 1 : 0;
-        last = produced;
+      try {
+        await raw.until((text) => text.length > 0, "the first bytes");
+        raw.socket.pause();
+        // Wait until the producer stands still (unchanged for five polls in a row).
+        let last = -1;
+        let still = 0;
+        for (const deadline = Date.now() + 2500; still < 5 && Date.now() < deadline; ) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          const { produced } = await stateOf(key);
+          still = produced === last ? still + 1 : 0;
+          last = produced;
+        }
+        const made = `${last} of ${BIG_CHUNKS} chunks made while the client read none`;
+        assert.ok(last < BIG_CHUNKS / 2, made);
+        raw.socket.resume();
+        const total = BIG_CHUNKS * BIG_CHUNK_BYTES;
+        await raw.until(() => raw.body.length >= total, "every byte"); // workerd may keep the connection
+      } finally {
+        // A failed check must not leave a paused connection holding the server's shutdown.
+        raw.socket.destroy();
       }
-      const made = `${last} of ${BIG_CHUNKS} chunks made while the client read none`;
-      assert.ok(last < BIG_CHUNKS / 2, made);
-      raw.socket.resume();
-      const total = BIG_CHUNKS * BIG_CHUNK_BYTES;
-      await raw.until(() => raw.body.length >= total, "every byte"); // workerd may keep the connection
-      raw.socket.destroy();
       const state = await stateOf(key);
       assert.equal(state.produced, BIG_CHUNKS);
       assert.equal(state.finished, true);

@@ -265,6 +265,29 @@ export function layersSuite({ describe, it }: SuiteApi): void {
       assert.equal(spy.errors.length, 1);
     });
 
+    it("S-BAD-3: with requestTimeout, a request that never settles is a 503 (504 behind a mount), reported once with its route", async () => {
+      const spy = reportSpy();
+      const never = () => new Promise<Response>(() => {});
+      const app = new App({
+        routes: [new Route("/hang/{id:int}", never), new Mount("/upstream", never)],
+        outerMiddleware: [(next) => (request, ctx) => next(request, ctx)],
+        onError: spy.onError,
+        requestTimeout: 30,
+      });
+      const stuck = await app.fetch(new Request("http://test/hang/7"));
+      assert.equal(stuck.status, 503);
+      const upstream = await app.fetch(new Request("http://test/upstream/x"));
+      assert.equal(upstream.status, 504);
+      assert.equal(spy.errors.length, 2);
+      assert.match(String((spy.errors[0] as Error).message), /\/hang\/\{id:int\}/);
+      assert.equal(
+        (await app.fetch(new Request("http://test/hang/x"))).status,
+        404,
+        "misses unaffected",
+      );
+      assert.throws(() => new App({ requestTimeout: -1 }), /requestTimeout/);
+    });
+
     it("S-LAY-5: outerMiddleware that forgets to return is a reported safe 500, not undefined", async () => {
       const spy = reportSpy();
       const forgetful: Middleware = (next) => async (request, ctx) => {
