@@ -128,7 +128,15 @@ function honoApp(): Hono {
   return hono;
 }
 
-export function createTarget(): { app: App; stats: StressStats; onError(error: unknown): void } {
+/**
+ * `requestTimeout` is for runtimes whose server has none of its own (workerd): the
+ * app answers a request that never settles itself.
+ */
+export function createTarget(options: { requestTimeout?: number } = {}): {
+  app: App;
+  stats: StressStats;
+  onError(error: unknown): void;
+} {
   const stats: StressStats = { reports: {}, anonymous: 0, live: 0, floods: {} };
   const record = (request?: Request) => {
     const sid = sidOf(request);
@@ -174,6 +182,7 @@ export function createTarget(): { app: App; stats: StressStats; onError(error: u
       new WebSocketRoute("/ws/flood", (ws) => flood(ws, stats)),
     ],
     onError: (_error, request) => record(request),
+    requestTimeout: options.requestTimeout,
   });
   // The adapter's own reports: a stuck request (requestTimeout) names its request; others do not.
   const onError = (error: unknown) => {

@@ -69,7 +69,7 @@ Miniflare's, not edgelette's and not production Workers':
   detector: a 500 whose body is a stack of Miniflare's \`entry.worker.js\`
   (counted under "internals shown"), and nothing reaches \`onError\` (counted
   under "unreported"). \`serve()\`'s \`requestTimeout\` does not exist on workerd;
-  \`App\`'s \`requestTimeout\` (issue 19 item 19, waiting for Core v2) is what
+  \`App\`'s \`requestTimeout\` (issue 19 item 19) is what
   answers it there.
 - The ECONNRESETs are keep-alive connections workerd reset after an earlier
   request on them; \`worker()\` now reads up to 1 MiB of a refused request's

@@ -2,4 +2,5 @@
 import { worker } from "../../adapters/cloudflare.ts";
 import { createTarget } from "../target.ts";
 
-export default worker(createTarget().app);
+// workerd has no server-side request timeout: the App's own answers the never-settling route.
+export default worker(createTarget({ requestTimeout: 1000 }).app);
