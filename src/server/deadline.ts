@@ -1,3 +1,5 @@
+import { rawPathOf } from "../routing/request-path.ts";
+
 /**
  * No request hangs forever unnoticed: an app that has not answered within
  * `requestTimeout` gets a 503 in its place, and the stuck request is
@@ -40,10 +42,7 @@ function timeoutResponse(status: 503 | 504, closeConnection = false): Response {
 
 /** A request's path, without a query that could carry secrets into the logs. */
 function describe(request: Request): string {
-  const { url, method } = request;
-  const start = url.indexOf("/", url.indexOf("//") + 2);
-  const path = start === -1 ? "/" : url.slice(start).split("?")[0];
-  return `${method} ${path}`;
+  return `${request.method} ${rawPathOf(request.url)}`;
 }
 
 /** The pending answers of one server: each ends at its deadline, or when shutdown gives up. */
