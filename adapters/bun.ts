@@ -196,7 +196,8 @@ export async function serve(app: Fetchable, options: ServeOptions = {}): Promise
   const report = reporterFor(options);
   const work = new PendingWork(report);
   const sockets: BunSockets = { live: new Set(), closing: false };
-  const deadlines = new Deadlines(options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT, report);
+  const timeout = options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT;
+  const deadlines = new Deadlines(timeout, report, { keepTimer: true });
   // Bun's stacks already name the .ts line; the debug page only needs to read it.
   const sources = createSourceReader(process.cwd(), (path) => readFileSync(path, "utf8"));
   const server = Bun.serve({
@@ -235,7 +236,9 @@ export async function serve(app: Fetchable, options: ServeOptions = {}): Promise
   });
   let closing: Promise<void> | undefined;
   const close = () =>
-    (closing ??= shutdown(server, sockets, work, options.shutdownTimeout ?? 10_000));
+    (closing ??= shutdown(server, sockets, work, options.shutdownTimeout ?? 10_000).finally(() =>
+      deadlines.stop(),
+    ));
   if (options.signal?.aborted) await close();
   options.signal?.addEventListener("abort", () => void close(), { once: true });
   return { url: server.url, port: server.port, hostname: server.hostname, close };
