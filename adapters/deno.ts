@@ -226,6 +226,11 @@ class DenoSocket implements Transport.WebSocketTransport {
   }
 
   send(data: Transport.WebSocketMessage): boolean {
+    const socket = this.#socket as WebSocket;
+    if (socket.readyState === WebSocket.OPEN) {
+      socket.send(data as string | Uint8Array<ArrayBuffer>);
+      return true; // Deno queues without limit; the session bounds `bufferedAmount`
+    }
     // Until Deno opens the socket, sends wait here: counted, so they are bounded too.
     const size = messageSize(data);
     this.#early += size;
@@ -233,7 +238,7 @@ class DenoSocket implements Transport.WebSocketTransport {
       this.#early -= size;
       socket.send(data as string | Uint8Array<ArrayBuffer>);
     });
-    return true; // Deno queues without limit; the session bounds `bufferedAmount`
+    return true;
   }
 
   close(code: number, reason: string): void {
