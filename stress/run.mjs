@@ -120,7 +120,8 @@ async function settle(fetchStats, tally) {
 async function main() {
   const options = parseOptions(process.argv.slice(2));
   const machine = describeMachine();
-  if (options.runtimes.includes("node")) await buildForNode();
+  // Every runtime's WebSocket attacks use the compiled raw client, not only Node's target.
+  await buildForNode();
   const results = {};
   for (const runtime of options.runtimes) {
     const started = Date.now();
