@@ -21,6 +21,8 @@ export function deferBodyStreams(): void {
 
 // What Fetch types a string body with, when the response has no type of its own.
 const TEXT_TYPE = "text/plain;charset=UTF-8";
+// The init of deferred text given none (`new PlainTextResponse("hi")`): read, never kept or changed.
+const TEXT_INIT: ResponseInit = Object.freeze({ headers: { "content-type": TEXT_TYPE } });
 
 export class TextBodyResponse extends Response {
   readonly #text: string | null;
@@ -30,10 +32,13 @@ export class TextBodyResponse extends Response {
 
   constructor(text: string | null, init: ResponseInit | undefined) {
     const deferred = deferring && text !== null;
-    super(deferred ? null : text, init);
+    if (!deferred) super(text, init);
+    else super(null, init ?? TEXT_INIT);
     this.#text = text;
     this.#deferred = deferred;
-    if (deferred && !this.headers.has("content-type")) this.headers.set("content-type", TEXT_TYPE);
+    if (deferred && init && !this.headers.has("content-type")) {
+      this.headers.set("content-type", TEXT_TYPE);
+    }
   }
 
   /** The text `response` was built from (null: no body) while its body is unread; else undefined. */

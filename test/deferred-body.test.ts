@@ -30,6 +30,9 @@ describe("edgelette's text responses with edgelette/node loaded", () => {
   it("S-RES-8: each class carries its media type, a string body the runtime's own", () => {
     const types = [
       new PlainTextResponse("hi").headers.get("content-type"),
+      new PlainTextResponse("hi", { status: 201, headers: { "x-a": "1" } }).headers.get(
+        "content-type",
+      ),
       new HTMLResponse("<p>hi</p>").headers.get("content-type"),
       new JSONResponse(1).headers.get("content-type"),
       new PlainTextResponse("hi", { headers: { "content-type": "text/csv" } }).headers.get(
@@ -37,6 +40,7 @@ describe("edgelette's text responses with edgelette/node loaded", () => {
       ),
     ];
     assert.deepEqual(types, [
+      new Response("hi").headers.get("content-type"),
       new Response("hi").headers.get("content-type"),
       "text/html; charset=utf-8",
       "application/json",
