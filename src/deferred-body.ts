@@ -46,8 +46,9 @@ export class TextBodyResponse extends Response {
     return #text in response && !response.bodyUsed ? response.#text : undefined;
   }
 
+  // With this response's headers: `blob()` and `formData()` read the content type.
   #stream(): Response {
-    this.#made ??= new Response(this.#text);
+    this.#made ??= new Response(this.#text, { headers: this.headers });
     return this.#made;
   }
 

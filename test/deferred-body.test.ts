@@ -48,6 +48,14 @@ describe("edgelette's text responses with edgelette/node loaded", () => {
     ]);
   });
 
+  it("S-RES-8: blob() and formData() read the response's own content type", async () => {
+    assert.equal((await new JSONResponse(1).blob()).type, "application/json");
+    const form = new PlainTextResponse("a=1&b=2", {
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    assert.equal((await form.formData()).get("b"), "2");
+  });
+
   it("S-RES-8: body is one stream, the same on every read of the property", async () => {
     const response = new PlainTextResponse("héllo");
     assert.ok(response.body instanceof ReadableStream);
