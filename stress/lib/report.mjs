@@ -39,6 +39,22 @@ function markdownTable(results) {
   return [line(HEAD), line(HEAD.map(() => "---")), ...rows(results).map(line)].join("\n");
 }
 
+/**
+ * What each runtime did underneath, counted apart from the defects: only what
+ * the run itself shows is the runtime's (its own log line for that exchange,
+ * or a reset on a connection it closed after an answer that says why).
+ */
+export function renderAttributed(results) {
+  const lines = Object.entries(results).flatMap(([runtime, tally]) =>
+    Object.entries(tally.attributed).map(
+      ([what, { count, examples }]) =>
+        `- ${runtime}, ${count}×: ${what} (e.g. ${examples.map((each) => `\`${each}\``).join(", ")})`,
+    ),
+  );
+  if (lines.length === 0) return "";
+  return `The runtime's, not edgelette's (counted apart, see stress/README.md):\n\n${lines.join("\n")}\n`;
+}
+
 export function renderReport(results, options, machine) {
   const { versions } = machine;
   const examples = Object.entries(results).flatMap(([runtime, tally]) =>
@@ -57,6 +73,7 @@ ${markdownTable(results)}
 
 ${examples.length ? `What failed (first examples):\n\n${examples.join("\n")}\n` : "Nothing failed."}
 
+${renderAttributed(results)}
 ## Reading the workerd row
 
 workerd runs under Miniflare, the local dev server, and most of its row is
