@@ -93,6 +93,17 @@ export function createAdapterApp() {
       closes[key] = { code: error.code, reason: error.reason };
     });
   };
+  /** Endpoints of `/ws/live` still running: one whose socket never opens must not stay. */
+  let live = 0;
+  const counted = async (ws: WebSocketSession) => {
+    live++;
+    try {
+      ws.accept();
+      for await (const _message of ws);
+    } finally {
+      live--;
+    }
+  };
   const reports = async () => {
     const frame = await Promise.race([serverSaw, null]); // null: no client close seen yet
     const messages = spy.errors.map((error) => (error as Error).message);
@@ -105,6 +116,7 @@ export function createAdapterApp() {
     new Route("/stream", breakingBody),
     new Route("/reports", reports),
     new Route("/closes", () => Response.json(closes)),
+    new Route("/live", () => Response.json(live)),
     new Route("/unread", () => new Response("answered without reading", { status: 413 }), {
       methods: ["POST"],
     }),
@@ -115,6 +127,7 @@ export function createAdapterApp() {
     new WebSocketRoute("/ws/echo", echo),
     new WebSocketRoute("/ws/wait", waitForClient),
     new WebSocketRoute("/ws/record", record),
+    new WebSocketRoute("/ws/live", counted),
   ];
   return { app: new App({ routes, onError: spy.onError }), spy, log, serverSaw };
 }
