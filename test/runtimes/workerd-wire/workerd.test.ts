@@ -79,6 +79,23 @@ describe("edgelette/cloudflare: a dropped connection", () => {
   });
 });
 
+describe("edgelette/cloudflare: reporting after the response (issue 19)", () => {
+  it("S-REP-2: an onError that returns a promise runs to its end for a body that failed midway", async () => {
+    const response = await fetch(new URL("/stream", workerd.url("adapter")));
+    await response.text().catch(() => "cut"); // workerd ends it cleanly (#6818); others cut it
+    const late = async () => {
+      const url = new URL("/late-reports", workerd.url("adapter"));
+      return ((await (await fetch(url)).json()) as string[]).filter((m) => m === "stream broke");
+    };
+    let seen = await late();
+    for (const deadline = Date.now() + 2000; seen.length === 0 && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      seen = await late();
+    }
+    assert.deepEqual(seen, ["stream broke"], "workerd dropped the report once the response ended");
+  });
+});
+
 describe("edgelette/cloudflare: an upgrade workerd cannot complete (issue 19)", () => {
   const handshakes: [string, string][] = [
     ["no key and no version", ""],

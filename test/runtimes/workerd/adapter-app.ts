@@ -6,6 +6,7 @@
 import {
   App,
   type Context,
+  type ErrorReporter,
   HTTPException,
   PlainTextResponse,
   Route,
@@ -104,6 +105,13 @@ export function createAdapterApp() {
       live--;
     }
   };
+  /** What an asynchronous reporter finished reporting, 50 ms after it was called. */
+  const lateReports: string[] = [];
+  const onError: ErrorReporter = (error, request, info) => {
+    spy.onError(error, request, info);
+    const message = (error as Error).message;
+    return new Promise((resolve) => setTimeout(resolve, 50)).then(() => lateReports.push(message));
+  };
   const reports = async () => {
     const frame = await Promise.race([serverSaw, null]); // null: no client close seen yet
     const messages = spy.errors.map((error) => (error as Error).message);
@@ -117,6 +125,7 @@ export function createAdapterApp() {
     new Route("/reports", reports),
     new Route("/closes", () => Response.json(closes)),
     new Route("/live", () => Response.json(live)),
+    new Route("/late-reports", () => Response.json(lateReports)),
     new Route("/unread", () => new Response("answered without reading", { status: 413 }), {
       methods: ["POST"],
     }),
@@ -129,5 +138,5 @@ export function createAdapterApp() {
     new WebSocketRoute("/ws/record", record),
     new WebSocketRoute("/ws/live", counted),
   ];
-  return { app: new App({ routes, onError: spy.onError }), spy, log, serverSaw };
+  return { app: new App({ routes, onError }), spy, log, serverSaw };
 }
