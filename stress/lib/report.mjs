@@ -78,8 +78,8 @@ ${renderAttributed(results)}
 
 workerd is served by workerd itself (\`workerd serve\` on the bundle wrangler
 builds), as Cloudflare runs a Worker: not by Miniflare, whose entry worker, a
-dev-server layer production never runs, answered several malformed requests
-with a bare 500 of its own. What workerd does underneath edgelette is listed
+dev-server layer production never runs, stands between the socket and the
+app. What workerd does underneath edgelette is listed
 apart, below the table, and only where the run itself shows it is workerd's:
 
 - workerd's HTTP server answers some malformed requests with a bare 500
