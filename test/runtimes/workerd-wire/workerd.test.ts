@@ -136,7 +136,7 @@ describe("edgelette/cloudflare: keep-alive", () => {
     assert.deepEqual(text.match(/HTTP\/1\.1 \d{3}/g), ["HTTP/1.1 413", "HTTP/1.1 200"]);
   });
 
-  it("a refused chunked body that never ends is answered all the same: read up to 1 MiB, not forever", async () => {
+  it("S-BAD-1, S-BAD-3: a refused chunked body that never ends is answered all the same: read up to 1 MiB, not forever", async () => {
     const socket = await openTcp(Number(workerd.url("adapter").port));
     socket.on("error", () => {});
     let answered = false;

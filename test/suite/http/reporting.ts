@@ -214,7 +214,7 @@ export function reportingSuite({ describe, it }: SuiteApi, options: HttpSuiteOpt
       assert.equal(error?.message, "boom");
     });
 
-    it("S-REP-1: a promise onError returns is handed to waitUntil; its rejection goes to console.error", async () => {
+    it("S-REP-1, S-REP-4: a promise onError returns is handed to waitUntil; its rejection goes to console.error", async () => {
       const reported: string[] = [];
       const onError = async (error: unknown) => {
         await settle();
