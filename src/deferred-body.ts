@@ -41,6 +41,10 @@ export class TextBodyResponse extends Response {
     }
   }
 
+  static isTextBody(response: Response): boolean {
+    return #text in response;
+  }
+
   /** The text `response` was built from (null: no body) while its body is unread; else undefined. */
   static unreadText(response: Response): string | null | undefined {
     return #text in response && !response.bodyUsed ? response.#text : undefined;
@@ -90,6 +94,9 @@ export class TextBodyResponse extends Response {
     return new Response(this.#stream().clone().body, this); // throws, as Fetch does, once read
   }
 }
+
+/** True for edgelette's responses built from text: their body is complete, never a stream to watch. */
+export const isTextBody = TextBodyResponse.isTextBody;
 
 /** The text an edgelette response was built from, while its body is unread; undefined otherwise. */
 export const unreadText = TextBodyResponse.unreadText;
