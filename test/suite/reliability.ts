@@ -323,7 +323,7 @@ export function reliabilitySuite(
       }
     });
 
-    it("requestTimeout holds for each request: answered ones before and between do not delay or lose a 503", async () => {
+    it("S-BAD-3: requestTimeout holds for each request: answered ones before and between do not delay or lose a 503", async () => {
       const { app, seen } = createAttackApp();
       const reports: unknown[] = [];
       const server = await target.serve(app, {
