@@ -64,7 +64,8 @@ export class ServerErrorMiddleware {
     this.#debug = options.debug ?? false;
     this.#onError = options.onError ?? consoleReporter;
     const timeout = options.requestTimeout ?? 0;
-    this.#deadlines = timeout === 0 ? undefined : new Deadlines(timeout, () => {});
+    this.#deadlines =
+      timeout === 0 ? undefined : new Deadlines(timeout, () => {}, { timerPerRequest: true });
     if (this.#debug) {
       enableStackCapture();
       keepWholeStacks();

@@ -51,6 +51,8 @@ type Timer = ReturnType<typeof setTimeout> & { ref?(): unknown; unref?(): unknow
 /** An answer the app still owes, until it comes or its deadline passes. */
 class PendingAnswer {
   readonly due: number;
+  /** Its own timer, where each request keeps one (`timerPerRequest`). */
+  timer: Timer | undefined;
   #resolve: ((response: Response) => void) | undefined;
 
   constructor(
@@ -81,6 +83,8 @@ class PendingAnswer {
  * The pending answers of one server: each ends at its deadline, or when shutdown gives up.
  * One timeout for all means the oldest pending answer is always due first, so one timer,
  * set for it, serves them all: a timer per request cost Deno a sixth of a `POST`'s time.
+ * An `App` runs on workerd too, where a timer runs in the context of the request that set
+ * it and is dropped when that request ends: there each request keeps its own.
  */
 export class Deadlines {
   readonly #timeout: number;
@@ -88,6 +92,7 @@ export class Deadlines {
   /** Oldest first (a `Set` keeps insertion order): the first one is due first. */
   readonly #pending = new Set<PendingAnswer>();
   readonly #keepTimer: boolean;
+  readonly #timerPerRequest: boolean;
   #timer: Timer | undefined;
   /** The kept timer is unref'd: nothing is pending, so it may not keep the process alive. */
   #idle = false;
@@ -95,14 +100,20 @@ export class Deadlines {
   /**
    * `timeout` 0 turns the timeout off; shutdown can still end pending answers.
    * `keepTimer`: keep the timer, unref'd, between requests; the owner calls `stop()` when it closes.
+   * `timerPerRequest`: each request sets its own timer (an `App`, which may run on workerd).
    */
-  constructor(timeout: number, report: (error: unknown) => void, { keepTimer = false } = {}) {
+  constructor(
+    timeout: number,
+    report: (error: unknown) => void,
+    { keepTimer = false, timerPerRequest = false } = {},
+  ) {
     if (!(Number.isInteger(timeout) && timeout >= 0)) {
       throw new RangeError(`requestTimeout must be a whole number of ms (0 = off), got ${timeout}`);
     }
     this.#timeout = timeout;
     this.#report = report;
     this.#keepTimer = keepTimer;
+    this.#timerPerRequest = timerPerRequest;
   }
 
   /** Clears the timer (a server closed): a test's leak check finds none, and nothing waits on it. */
@@ -126,20 +137,23 @@ export class Deadlines {
     return new Promise((resolve) => {
       const pending = new PendingAnswer(request, resolve, stuck, report, this.#timeout);
       this.#pending.add(pending);
-      if (this.#timeout > 0) this.#watch();
+      if (this.#timeout > 0) this.#watch(pending);
       answer.then((response) => this.#settle(pending, response));
     });
   }
 
   #settle(pending: PendingAnswer, response: Response): void {
     if (!pending.settle(response)) return;
+    clearTimeout(pending.timer);
     this.#pending.delete(pending);
     if (this.#pending.size === 0) this.#rest();
   }
 
-  /** A timer is due no later than the newest answer: the one there is, or a new one. */
-  #watch(): void {
-    if (this.#timer === undefined) this.#wakeIn(this.#timeout);
+  /** A timer is due no later than the newest answer: its own, the shared one there is, or a new one. */
+  #watch(pending: PendingAnswer): void {
+    if (this.#timerPerRequest) {
+      pending.timer = setTimeout(() => this.#timeOut(pending), this.#timeout) as Timer;
+    } else if (this.#timer === undefined) this.#wakeIn(this.#timeout);
     else if (this.#idle) {
       this.#idle = false;
       this.#timer.ref?.();

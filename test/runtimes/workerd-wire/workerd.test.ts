@@ -11,7 +11,7 @@ import { connect, wsTarget, wsUrl } from "../node/ws-target.ts";
 import { startWorkerdApps } from "./workerd-server.ts";
 
 // One workerd, one socket per app: the worker picks its app from the TEST_APP binding.
-const workerd = await startWorkerdApps(["wire", "ws", "adapter"]);
+const workerd = await startWorkerdApps(["wire", "ws", "adapter", "timeout"]);
 afterAll(() => workerd.close());
 
 wireSuite(
@@ -151,5 +151,20 @@ describe("edgelette/cloudflare: keep-alive", () => {
     const text = await answer;
     socket.destroy();
     assert.match(text, /^HTTP\/1\.1 413 /);
+  });
+});
+
+describe("edgelette/cloudflare: App requestTimeout on workerd itself", () => {
+  it("S-BAD-3: a stuck request gets its 503 even when a request that came first has ended: each deadline is its own request's", async () => {
+    const base = workerd.url("timeout");
+    const first = fetch(new URL("/soon", base)); // answers after 50 ms, well before its deadline
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const stuck = await fetch(new URL("/never", base));
+    assert.equal((await first).status, 200);
+    assert.equal(stuck.status, 503);
+    assert.equal(await stuck.text(), "Service Unavailable");
+    const reports = await (await fetch(new URL("/stuck", base))).json();
+    assert.equal(reports.length, 1);
+    assert.match(reports[0], /GET \/never \(route \/never\) got no answer within/);
   });
 });

@@ -7,11 +7,13 @@ import { type ExportedHandler, worker } from "../../../adapters/cloudflare.ts";
 import { createWireApp } from "../../suite/wire-app.ts";
 import { createWebSocketApp } from "../../suite/ws-app.ts";
 import { createAdapterApp } from "./adapter-app.ts";
+import { createTimeoutApp } from "./timeout-app.ts";
 
 const apps: Record<string, ExportedHandler<Record<string, unknown>>> = {
   adapter: worker(createAdapterApp().app),
   ws: worker(createWebSocketApp()),
   wire: worker(createWireApp()),
+  timeout: worker(createTimeoutApp()),
 };
 
 const handler: ExportedHandler<Record<string, unknown>> = {
