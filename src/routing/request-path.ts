@@ -10,9 +10,14 @@ const NEEDS_NORMALISING = /\\|\/\.|%2e/i;
 // A `..` segment that only appears once `%2F` is decoded: never handed to a route.
 const DOT_DOT_SEGMENT = /(?:^|\/)\.\.(?:\/|$)/;
 
-/** Where the path of `url` starts: after the authority, or at once for a path-only URL (Bun). */
+/**
+ * Where the path of `url` starts: after the authority, or at once for a
+ * path-only URL (Bun). A request's URL is `scheme://authority/path`, and a
+ * scheme holds no `:`, so the authority starts 3 past the first `:` (a
+ * character search; looking for `//` cost 4–12 ns more on Deno and Bun).
+ */
 function pathStart(url: string): number {
-  return url.startsWith("/") ? 0 : url.indexOf("/", url.indexOf("//") + 2);
+  return url.startsWith("/") ? 0 : url.indexOf("/", url.indexOf(":") + 3);
 }
 
 const QUERY = 0x3f; // ?
