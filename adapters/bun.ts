@@ -19,6 +19,7 @@ import { messageSize } from "../src/websocket/backpressure.ts";
 import {
   type AcceptOptions,
   handshakeHeaders,
+  isValidHandshake,
   type TransportEvents,
   type WebSocketMessage,
   type WebSocketTransport,
@@ -161,12 +162,6 @@ class BunTransport implements WebSocketTransport {
     this.sockets.live.delete(this);
     this.events?.close(...closeCodeOf(code, reason));
   }
-}
-
-/** What Bun's upgrade needs of the request (it would refuse the rest). */
-function isValidHandshake(request: Request): boolean {
-  const key = request.headers.get("sec-websocket-key") ?? "";
-  return /^[+/0-9A-Za-z]{22}==$/.test(key) && request.headers.get("sec-websocket-version") === "13";
 }
 
 /**

@@ -7,9 +7,11 @@
  * export default worker(app);
  */
 import { Config } from "../src/config.ts";
+import { HTTPException } from "../src/exceptions.ts";
 import { isSendableCloseCode } from "../src/status.ts";
 import {
   type AcceptOptions,
+  isValidHandshake,
   type TransportEvents,
   WEBSOCKET_UPGRADER,
   type WebSocketMessage,
@@ -66,20 +68,29 @@ export function worker<Env = unknown>(app: AppLike): ExportedHandler<Env> {
   };
 }
 
-/** Past this, an unread body is not worth reading: workerd may reset that one connection. */
+/** Past this, an unread body is not worth reading: workerd may close that one connection. */
 const MAX_DRAIN_BYTES = 1024 * 1024;
 
 /**
  * A request body the app answered without reading (a 413 or 415 from its
- * headers), up to 1 MiB, is read to its end before the answer goes out:
- * workerd otherwise resets the keep-alive connection once the answer is sent,
- * and the client's next request on it fails.
+ * headers) is read to its end before the answer goes out, up to 1 MiB:
+ * workerd otherwise closes the keep-alive connection once the answer is sent,
+ * without saying so (it drops a Worker's `Connection: close`), and the
+ * client's next request on it fails. A longer body, declared or chunked, is
+ * left (the answer goes out at once, and workerd closes that connection).
  */
 async function discardUnread(request: Request): Promise<void> {
   const { body } = request;
   if (body === null || request.bodyUsed || body.locked) return;
-  if (!(Number(request.headers.get("content-length")) <= MAX_DRAIN_BYTES)) return;
-  await body.pipeTo(new WritableStream()).catch(() => {});
+  if (Number(request.headers.get("content-length")) > MAX_DRAIN_BYTES) return;
+  let left = MAX_DRAIN_BYTES;
+  const sink = new WritableStream<Uint8Array>({
+    write(chunk) {
+      left -= chunk.byteLength;
+      if (left < 0) throw new RangeError("too long to drain"); // pipeTo cancels the body
+    },
+  });
+  await body.pipeTo(sink).catch(() => {});
 }
 
 /** The real context's methods, called on the real context (workerd rejects any other `this`). */
@@ -88,7 +99,7 @@ function withWebSockets(ctx: ExecutionContext) {
     waitUntil: (promise: Promise<unknown>) => ctx.waitUntil(promise),
     passThroughOnException: () => ctx.passThroughOnException(),
     props: ctx.props,
-    [WEBSOCKET_UPGRADER]: () => new PairSocket(),
+    [WEBSOCKET_UPGRADER]: (request: Request) => new PairSocket(request),
   };
 }
 
@@ -98,13 +109,16 @@ class PairSocket implements WebSocketTransport {
   readonly #server: WorkerSocket;
   #closeSent = false;
 
-  constructor() {
+  constructor(readonly request: Request) {
     const pair = new WebSocketPair();
     this.#client = pair[0];
     this.#server = pair[1];
   }
 
   accept(options: AcceptOptions, events: TransportEvents): Response {
+    if (cannotComplete(this.request)) {
+      throw new HTTPException(400, "invalid WebSocket upgrade request");
+    }
     const server = this.#server;
     // Recent compatibility dates deliver binary messages as `Blob`; the session wants bytes now.
     server.binaryType = "arraybuffer";
@@ -145,6 +159,19 @@ class PairSocket implements WebSocketTransport {
       // The socket is already gone (it failed, or workerd answered itself): nothing to answer.
     }
   }
+}
+
+/**
+ * A client's HTTP/1.1 upgrade (it says `Connection: upgrade`) is completed by
+ * workerd's HTTP server, which answers a handshake without a valid key and
+ * version 13 with a 400 of its own after the app accepted, and never closes
+ * the pair's server end: the endpoint would wait forever. An upgrade made in
+ * code (a Durable Object stub, a service binding, a test) carries no
+ * handshake, and workerd completes it without one.
+ */
+function cannotComplete(request: Request): boolean {
+  const overHttp = /\bupgrade\b/i.test(request.headers.get("connection") ?? "");
+  return overHttp && !isValidHandshake(request);
 }
 
 /**

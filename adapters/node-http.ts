@@ -2,11 +2,12 @@
  * Node's HTTP messages as fetch's and back, for edgelette/node (an internal
  * module): `IncomingMessage` → `Request`, `Response` → `ServerResponse`.
  * Node 20's undici classes are slow, so the hot path skips what a request
- * seldom needs: an AbortSignal, a body stream for GET, chunked writes for a
- * body edgelette built from a string.
+ * seldom needs: an AbortSignal, a body stream for GET, and for a body
+ * edgelette built from a string, its stream (the string is written as is).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Duplex, Readable } from "node:stream";
+import { unreadText } from "../src/deferred-body.ts";
 import { isBuffered } from "../src/responses.ts";
 
 /**
@@ -101,11 +102,13 @@ export function discardUnread(req: IncomingMessage, res: ServerResponse): void {
 
 /**
  * Writes `response` on `res`, headers in one `writeHead`. A body edgelette
- * built from a string goes out in one write with its Content-Length; any
- * other body is streamed.
+ * built from a string goes out in one write with its Content-Length, and
+ * unread it is sent as the string it was built from; any other body is streamed.
  */
 export async function writeResponse(res: ServerResponse, response: Response, method = "GET") {
   const reason = response.statusText || undefined;
+  const text = unreadText(response);
+  if (text !== undefined) return writeText(res, response, text, method);
   if (method === "HEAD" || response.body === null) {
     await response.body?.cancel();
     // A HEAD answer stands for a GET's headers; 204 and 304 never carry a length.
@@ -120,6 +123,16 @@ export async function writeResponse(res: ServerResponse, response: Response, met
   }
   res.writeHead(response.status, reason, headerLines(response.headers));
   await writeBody(res, response.body.getReader());
+}
+
+/** An edgelette response whose body nobody read: its text, without its body stream. */
+function writeText(res: ServerResponse, response: Response, text: string | null, method: string) {
+  const { status } = response;
+  // As for any body below: HEAD, 204 and 304 say no length, other empty bodies say 0.
+  const bodiless = method === "HEAD" || status === 204 || status === 304;
+  const length = bodiless ? undefined : text === null ? 0 : Buffer.byteLength(text);
+  res.writeHead(status, response.statusText || undefined, headerLines(response.headers, length));
+  res.end(method === "HEAD" ? undefined : (text ?? undefined));
 }
 
 /** Node's flat `[name, value, …]` list: each Set-Cookie stays its own line. */

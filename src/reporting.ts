@@ -19,9 +19,11 @@ export interface ReportInfo {
 
 /**
  * Receives every unhandled error exactly once. A two-argument function is a
- * reporter too: `(error, request) => …` keeps working.
+ * reporter too: `(error, request) => …` keeps working. One that sends the
+ * report somewhere may return its promise: the app keeps the request alive
+ * until it settles (`waitUntil`), which Workers need once the response is out.
  */
-export type ErrorReporter = (error: unknown, request: Request, info: ReportInfo) => void;
+export type ErrorReporter = (error: unknown, request: Request, info: ReportInfo) => unknown;
 
 /** The default reporter: the error with its stack on stderr. */
 export const consoleReporter: ErrorReporter = (error, request) => {
@@ -63,9 +65,10 @@ function alreadyReported(error: unknown, ledger: ReportLedger): boolean {
 
 /**
  * Calls `reporter` unless this request already reported this error object;
- * true when it did. A reporter that throws must not turn one failure into
- * two: its error goes to stderr, and so does the original, which may itself
- * be what made it throw.
+ * true when it did. A reporter that throws (or whose promise rejects) must not
+ * turn one failure into two: its error goes to stderr, and so does the
+ * original, which may itself be what made it throw. A promise it returns goes
+ * to `keepAlive` (the request's `waitUntil`).
  */
 export function reportOnce(
   reporter: ErrorReporter,
@@ -73,14 +76,25 @@ export function reportOnce(
   request: Request,
   ledger?: ReportLedger,
   info: ReportInfo = infoOf("request"),
+  keepAlive?: (pending: Promise<unknown>) => void,
 ): boolean {
   if (alreadyReported(error, ledger ?? ledgerOf(request))) return false;
   try {
-    reporter(error, request, info);
+    const pending = reporter(error, request, info);
+    if (isThenable(pending)) {
+      const settled = Promise.resolve(pending).catch((reporterError: unknown) =>
+        printUnreportable(reporterError, error),
+      );
+      keepAlive?.(settled);
+    }
   } catch (reporterError) {
     printUnreportable(reporterError, error);
   }
   return true;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === "function";
 }
 
 function printUnreportable(reporterError: unknown, error: unknown): void {

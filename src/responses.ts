@@ -3,6 +3,7 @@
  * response may carry. They are plain `Response` subclasses: anything that
  * takes a `Response` takes them.
  */
+import { TextBodyResponse } from "./deferred-body.ts";
 
 /** Work to run after the response is handed over. */
 export type BackgroundTask = () => unknown;
@@ -89,7 +90,7 @@ function withContentType(
  * A 204, 205 or 304 carries no body: an empty one is dropped, so these
  * responses can carry background work too; any other is the caller's bug.
  */
-function bodyFor(body: BodyInit | null, init: ResponseInit | undefined): BodyInit | null {
+function bodyFor(body: string | null, init: ResponseInit | undefined): string | null {
   if (!isBodiless(init)) return body;
   if (body === null || body === "") return null;
   throw new RangeError(`a ${init?.status} response has no body: pass "" (or null for JSON)`);
@@ -99,9 +100,9 @@ function bodyFor(body: BodyInit | null, init: ResponseInit | undefined): BodyIni
  * The base of edgelette's responses: a body built from a complete value, so
  * the 500 layer need not watch it as a stream, and optional background tasks.
  */
-class BufferedResponse extends Response {
+class BufferedResponse extends TextBodyResponse {
   constructor(
-    body: BodyInit | null,
+    body: string | null,
     init: ResponseInit | undefined,
     background: EdgeletteResponseInit["background"],
   ) {

@@ -106,7 +106,9 @@ export class ServerErrorMiddleware {
    */
   report(error: unknown, request: Request, ctx: RequestContext, kind: FailureKind = "request") {
     const info = infoOf(kind, ctx);
-    if (reportOnce(this.#onError, error, request, ctx.internal, info)) {
+    // An asynchronous report outlives the response only where the runtime is told to wait (Workers).
+    const keepAlive = (pending: Promise<unknown>) => ctx.executionCtx?.waitUntil(pending);
+    if (reportOnce(this.#onError, error, request, ctx.internal, info, keepAlive)) {
       notifyReported(ctx.internal, error, info);
     }
     ctx.observeServerError(error);

@@ -1,3 +1,5 @@
+import { isTextBody } from "../deferred-body.ts";
+
 /**
  * Streamed bodies a 500 layer watches: an error raised midway is reported,
  * and the client sees a broken body, never a clean end (S-REP-2). Kept by
@@ -17,6 +19,8 @@ export function isWatched(response: Response): boolean {
  * tasks and tracing spans wait for it, not for the handler's return.
  */
 export function bodyFinished(response: Response): Promise<void> {
+  // Never watched, and asking for its body would build the stream edgelette/node defers.
+  if (isTextBody(response)) return Promise.resolve();
   return (response.body && watched.get(response.body)) ?? Promise.resolve();
 }
 

@@ -53,6 +53,16 @@ export function upgraderOf(executionCtx: unknown): WebSocketUpgrader | undefined
 }
 
 /**
+ * Whether a client's upgrade handshake can be completed: RFC 6455 §4.1 asks
+ * for a key of 16 base64 bytes and version 13. Adapters whose runtime would
+ * refuse the rest after the app accepted (Bun, workerd) answer it 400 first.
+ */
+export function isValidHandshake(request: Request): boolean {
+  const key = request.headers.get("sec-websocket-key") ?? "";
+  return /^[+/0-9A-Za-z]{22}==$/.test(key) && request.headers.get("sec-websocket-version") === "13";
+}
+
+/**
  * The subprotocols a client offered, in its order. RFC 6455 §4.1 sends them
  * comma-separated with optional whitespace: the `ws` package writes
  * `a,b`, browsers `a, b`; both mean the same.

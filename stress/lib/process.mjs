@@ -16,6 +16,18 @@ const COMMANDS = {
   bun: () => [`${BIN}bun`, [`${ROOT}stress/servers/bun.ts`]],
   workerd: () => [process.execPath, [`${ROOT}stress/servers/workerd-host.mjs`]],
 };
+
+/**
+ * What a runtime logs when its own HTTP server answers a request before any
+ * app code runs: workerd's C++ (kj's HTTP parser and URL parser, its refusal
+ * of CONNECT) logs "Uncaught exception" naming its own source file, and
+ * answers a bare 500. The oracle attributes such a 500 to the runtime only
+ * when this line appears during that very exchange.
+ */
+const OWN_ANSWER_LOGS = {
+  workerd:
+    /Uncaught exception: (kj\/compat\/(?:http|url)\.c\+\+:\d+: failed: [^\n]*|workerd\/io\/worker-entrypoint\.c\+\+:\d+: failed: jsg\.TypeError: Incoming CONNECT on a worker not supported)/,
+};
 export const SERVED_RUNTIMES = Object.keys(COMMANDS);
 /** The smoke leaves workerd out: bundling it takes longer than the smoke's whole run. */
 export const SMOKE_RUNTIMES = ["node", "deno", "bun"];
@@ -48,6 +60,8 @@ export function startTarget(runtime) {
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
   const server = {
+    runtime,
+    ownAnswerLog: OWN_ANSWER_LOGS[runtime],
     pid: child.pid,
     exited,
     get alive() {
@@ -83,7 +97,7 @@ export function startTarget(runtime) {
       clearTimeout(timer);
       const announced = JSON.parse(line);
       server.port = announced.port;
-      server.memoryPid = announced.pid ?? child.pid; // workerd's own process, under Miniflare
+      server.memoryPid = announced.pid ?? child.pid; // workerd's own process, under its Node host
       server.origin = `http://127.0.0.1:${server.port}`;
       resolve(server);
     });

@@ -39,6 +39,22 @@ function markdownTable(results) {
   return [line(HEAD), line(HEAD.map(() => "---")), ...rows(results).map(line)].join("\n");
 }
 
+/**
+ * What each runtime did underneath, counted apart from the defects: only what
+ * the run itself shows is the runtime's (its own log line for that exchange,
+ * or a reset on a connection it closed after an answer that says why).
+ */
+export function renderAttributed(results) {
+  const lines = Object.entries(results).flatMap(([runtime, tally]) =>
+    Object.entries(tally.attributed).map(
+      ([what, { count, examples }]) =>
+        `- ${runtime}, ${count}×: ${what} (e.g. ${examples.map((each) => `\`${each}\``).join(", ")})`,
+    ),
+  );
+  if (lines.length === 0) return "";
+  return `The runtime's, not edgelette's (counted apart, see stress/README.md):\n\n${lines.join("\n")}\n`;
+}
+
 export function renderReport(results, options, machine) {
   const { versions } = machine;
   const examples = Object.entries(results).flatMap(([runtime, tally]) =>
@@ -57,29 +73,34 @@ ${markdownTable(results)}
 
 ${examples.length ? `What failed (first examples):\n\n${examples.join("\n")}\n` : "Nothing failed."}
 
+${renderAttributed(results)}
 ## Reading the workerd row
 
-workerd runs under Miniflare, the local dev server, and most of its row is
-Miniflare's, not edgelette's and not production Workers':
+workerd is served by workerd itself (\`workerd serve\` on the bundle wrangler
+builds), as Cloudflare runs a Worker: not by Miniflare, whose entry worker, a
+dev-server layer production never runs, stands between the socket and the
+app. What workerd does underneath edgelette is listed
+apart, below the table, and only where the run itself shows it is workerd's:
 
-- The malformed requests answered 500 (\`*\`, \`x\` and \`http://[bad\` targets, a
-  duplicate \`Host\`, \`Content-Length\` with \`Transfer-Encoding\`, CONNECT) are
-  answered by Miniflare's entry worker before edgelette runs.
-- \`GET /hang\` (a handler that never settles) is answered by workerd's hang
-  detector: a 500 whose body is a stack of Miniflare's \`entry.worker.js\`
-  (counted under "internals shown"), and nothing reaches \`onError\` (counted
-  under "unreported"). \`serve()\`'s \`requestTimeout\` does not exist on workerd;
-  \`App\`'s \`requestTimeout\` (issue 19 item 19) is what
-  answers it there.
-- The ECONNRESETs are keep-alive connections workerd reset after an earlier
-  request on them; \`worker()\` now reads up to 1 MiB of a refused request's
-  unread body (that case is tested in test/runtimes/workerd-wire/), the rest
-  are not yet attributed.
-- "unreported" also holds the bodies that fail midway (\`/stream/*\`): on
-  workerd the failure of a streamed body did not reach \`onError\` in this run;
-  not yet investigated.
+- workerd's HTTP server answers some malformed requests with a bare 500
+  before any Worker code runs: a target it cannot make a URL of (\`*\`, \`x\`,
+  \`http://[bad\`), a duplicate \`Host\`, \`Content-Length: -1\`, and CONNECT.
+  Such a 500 is workerd's only when workerd logs, during that exchange, an
+  "Uncaught exception" raised in its own C++ (\`kj/compat/url.c++\`,
+  \`kj/compat/http.c++\`, or \`worker-entrypoint.c++\` refusing CONNECT);
+  nothing reaches \`onError\`. Any other 500 counts as a wrong status.
+- workerd closes a keep-alive connection right after two kinds of answer,
+  without \`Connection: close\` (it drops that header from a Worker's
+  response): a body that failed midway, which it ends like a complete one
+  (cloudflare/workerd#6818), and a refusal whose request body, over 1 MiB,
+  was left unread (\`worker()\` reads up to 1 MiB of it first). A client that
+  sends its next request on that connection before it sees the close gets
+  ECONNRESET, and that request never reached the Worker. Such a reset is
+  workerd's only when it came on a reused connection whose previous request
+  was one of those two; any other reset counts as a wrong status.
 - The flood is unbounded by design there (workerd exposes no buffered
-  amount): every message arrived, and workerd's RSS grew with it.
+  amount): every message must arrive, and workerd's RSS grows with it.
+- There is no graceful \`close()\` to attack on workerd, so no shutdown phase.
 
 Machine: ${machine.cpu}, ${machine.memory}, ${machine.os}; load at start ${machine.loadAtStart}.
 Versions: Node ${versions.node}, ${versions.deno}, Bun ${versions.bun}, ws ${versions.ws},

@@ -1,51 +1,24 @@
 /**
- * Serves the workerd stress target: bundles it with wrangler's own bundler
- * (`deploy --dry-run`, no account, no network), runs it in Miniflare's workerd
- * on 127.0.0.1, prints its port and workerd's PID, and disposes on SIGTERM.
+ * Serves the workerd stress target (workerd.ts) with workerd itself, as
+ * Cloudflare runs a Worker, not under Miniflare: the same server the
+ * over-the-wire tests use (test/runtimes/workerd-wire/workerd-server.ts,
+ * compiled with the Node stress server). Prints the port and workerd's PID;
+ * stops workerd on SIGTERM. What workerd logs goes to stderr, where the run
+ * reads workerd's own lines (stress/lib/process.mjs).
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Miniflare } from "miniflare";
+import { STRESS_BUILD } from "../lib/process.mjs";
 
-const here = (path) => fileURLToPath(new URL(path, import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), "edgelette-stress-"));
-execFileSync(
-  process.execPath,
-  [
-    here("../../node_modules/wrangler/bin/wrangler.js"),
-    "deploy",
-    "--dry-run",
-    "--outdir",
-    dir,
-    "--config",
-    here("./wrangler.jsonc"),
-  ],
-  { env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, stdio: "ignore", timeout: 120_000 },
+const { bundleWorker, serveWorkerd } = await import(
+  `${STRESS_BUILD}test/runtimes/workerd-wire/workerd-server.js`
 );
-const miniflare = new Miniflare({
-  modules: true,
-  scriptPath: join(dir, "workerd.js"),
-  modulesRoot: dir,
-  compatibilityDate: "2026-03-01",
-  compatibilityFlags: ["nodejs_compat"],
-  host: "127.0.0.1",
-  port: 0,
-  cf: false,
-});
-const url = await miniflare.ready;
-const workerd = execFileSync("ps", ["-o", "pid=,comm=", "--ppid", String(process.pid)], {
-  encoding: "utf8",
-})
-  .split("\n")
-  .map((line) => line.trim().split(/\s+/))
-  .find(([, comm]) => comm === "workerd")?.[0];
-console.log(JSON.stringify({ port: Number(url.port), pid: Number(workerd) }));
-process.on("SIGTERM", async () => {
-  await miniflare.dispose();
-  rmSync(dir, { recursive: true, force: true });
+const bundle = await bundleWorker(fileURLToPath(new URL("./wrangler.jsonc", import.meta.url)));
+const server = await serveWorkerd(bundle, { target: {} });
+console.log(JSON.stringify({ port: Number(server.url("target").port), pid: server.pid }));
+const stop = async () => {
+  await server.close();
+  await bundle.remove();
   process.exit(0);
-});
-setTimeout(() => process.exit(0), 1_800_000).unref();
+};
+process.on("SIGTERM", stop);
+setTimeout(stop, 1_800_000).unref();

@@ -1,4 +1,4 @@
-// The stress target on workerd: bundled by wrangler, served by Miniflare (workerd-host.mjs).
+// The stress target on workerd: bundled by wrangler, served by workerd itself (workerd-host.mjs).
 import { worker } from "../../adapters/cloudflare.ts";
 import { createTarget } from "../target.ts";
 

@@ -15,9 +15,8 @@ import type { WireTarget } from "./wire.ts";
 export interface StreamWireTarget extends WireTarget {
   /**
    * Whether the server cancels a response body when its client leaves, and
-   * aborts `request.signal`. workerd under Miniflare does neither: its entry
-   * worker stands between the socket and the app, and the app's stream is
-   * never cancelled (see the README, "Streaming and SSE").
+   * aborts `request.signal`. workerd does neither: the app's stream is never
+   * cancelled (see the README, "Streaming and SSE").
    */
   seesClientLeave: boolean;
 }

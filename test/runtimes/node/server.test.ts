@@ -152,6 +152,17 @@ const app = new App({
       return new PlainTextResponse("hello", { headers: { "content-length": "999" } });
     }),
     new Route("/redirect", () => new RedirectResponse("/text")),
+    new Route("/cloned-text", async () => {
+      const response = new PlainTextResponse("sent whole");
+      await response.clone().text(); // a middleware that logs what it sends
+      return response;
+    }),
+    new Route("/taken-stream", () => {
+      const response = new JSONResponse({ sent: "whole" });
+      void response.body; // looked at, never read
+      return response;
+    }),
+    new Route("/no-content", () => new JSONResponse(null, { status: 204 })),
     new Route("/slow-first-chunk", slowFirstChunk),
     new Route("/big-stream", bigStream),
     new Route("/upload", uploadEndpoint(uploadArrived, uploadFailed), { methods: ["POST"] }),
@@ -244,6 +255,26 @@ describe("edgelette/node only: HTTP conversion and request.signal", () => {
     assert.match(answer, /^HTTP\/1\.1 307 /);
     assert.match(answer, /\r\ncontent-length: 0\r\n/i);
     assert.doesNotMatch(answer, /transfer-encoding/i);
+  });
+
+  for (const [path, body] of [
+    ["/cloned-text", "sent whole"],
+    ["/taken-stream", '{"sent":"whole"}'],
+  ]) {
+    it(`an edgelette response whose body was cloned or looked at still goes out whole (${path})`, async () => {
+      const response = await fetch(at(path));
+      assert.equal(response.headers.get("content-length"), String(body.length));
+      assert.equal(await response.text(), body);
+    });
+  }
+
+  it("S-RES-2: an edgelette 204 goes out with neither a body nor a Content-Length", async () => {
+    const answer = await rawExchange(
+      "GET /no-content HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert.match(answer, /^HTTP\/1\.1 204 /);
+    assert.doesNotMatch(answer, /content-length|transfer-encoding|content-type/i);
+    assert.ok(answer.endsWith("\r\n\r\n"), "nothing after the headers");
   });
 
   it("S-ROU-6: HEAD gets the status and headers, no body", async () => {

@@ -6,6 +6,7 @@
 import {
   App,
   type Context,
+  type ErrorReporter,
   HTTPException,
   PlainTextResponse,
   Route,
@@ -93,6 +94,24 @@ export function createAdapterApp() {
       closes[key] = { code: error.code, reason: error.reason };
     });
   };
+  /** Endpoints of `/ws/live` still running: one whose socket never opens must not stay. */
+  let live = 0;
+  const counted = async (ws: WebSocketSession) => {
+    live++;
+    try {
+      ws.accept();
+      for await (const _message of ws);
+    } finally {
+      live--;
+    }
+  };
+  /** What an asynchronous reporter finished reporting, 50 ms after it was called. */
+  const lateReports: string[] = [];
+  const onError: ErrorReporter = (error, request, info) => {
+    spy.onError(error, request, info);
+    const message = (error as Error).message;
+    return new Promise((resolve) => setTimeout(resolve, 50)).then(() => lateReports.push(message));
+  };
   const reports = async () => {
     const frame = await Promise.race([serverSaw, null]); // null: no client close seen yet
     const messages = spy.errors.map((error) => (error as Error).message);
@@ -105,6 +124,8 @@ export function createAdapterApp() {
     new Route("/stream", breakingBody),
     new Route("/reports", reports),
     new Route("/closes", () => Response.json(closes)),
+    new Route("/live", () => Response.json(live)),
+    new Route("/late-reports", () => Response.json(lateReports)),
     new Route("/unread", () => new Response("answered without reading", { status: 413 }), {
       methods: ["POST"],
     }),
@@ -115,6 +136,7 @@ export function createAdapterApp() {
     new WebSocketRoute("/ws/echo", echo),
     new WebSocketRoute("/ws/wait", waitForClient),
     new WebSocketRoute("/ws/record", record),
+    new WebSocketRoute("/ws/live", counted),
   ];
-  return { app: new App({ routes, onError: spy.onError }), spy, log, serverSaw };
+  return { app: new App({ routes, onError }), spy, log, serverSaw };
 }

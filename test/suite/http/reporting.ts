@@ -214,6 +214,34 @@ export function reportingSuite({ describe, it }: SuiteApi, options: HttpSuiteOpt
       assert.equal(error?.message, "boom");
     });
 
+    it("S-REP-1, S-REP-4: a promise onError returns is handed to waitUntil; its rejection goes to console.error", async () => {
+      const reported: string[] = [];
+      const onError = async (error: unknown) => {
+        await settle();
+        reported.push((error as Error).message);
+        throw new Error("the log service is down");
+      };
+      const app = new App({ routes: [new Route("/", boom)], onError });
+      const pending: Promise<unknown>[] = [];
+      const executionCtx = { waitUntil: (promise: Promise<unknown>) => pending.push(promise) };
+      const logged: unknown[] = [];
+      const original = console.error;
+      console.error = (...args: unknown[]) => logged.push(...args);
+      try {
+        const unhandled = await unhandledDuring(options, async () => {
+          const response = await app.fetch(new Request("http://testserver/"), {}, executionCtx);
+          assert.equal(response.status, 500);
+          await Promise.all(pending);
+        });
+        assert.deepEqual(unhandled, []);
+      } finally {
+        console.error = original;
+      }
+      assert.deepEqual(reported, ["boom"], "the report ran to its end within waitUntil");
+      const printed = logged.filter((arg) => arg instanceof Error).map((arg) => arg.message);
+      assert.deepEqual(printed, ["the log service is down", "boom"]);
+    });
+
     it("S-REP-2: a body failing midway errors the stream; reported once, no handler runs", async () => {
       const { client, spy, errorHandler, midway } = reportingApp();
       const response = await client.get("/stream");
