@@ -14,6 +14,7 @@ import {
   type ServerHandle,
   serverError,
 } from "../src/server/execution-context.ts";
+import { UrlCheck } from "../src/server/url-check.ts";
 import type { Fetchable } from "../src/types.ts";
 import { messageSize } from "../src/websocket/backpressure.ts";
 import {
@@ -191,14 +192,16 @@ export async function serve(app: Fetchable, options: ServeOptions = {}): Promise
   const report = reporterFor(options);
   const work = new PendingWork(report);
   const sockets: BunSockets = { live: new Set(), closing: false };
-  const deadlines = new Deadlines(options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT, report);
+  const timeout = options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT;
+  const deadlines = new Deadlines(timeout, report, { keepTimer: true });
   // Bun's stacks already name the .ts line; the debug page only needs to read it.
   const sources = createSourceReader(process.cwd(), (path) => readFileSync(path, "utf8"));
+  const urls = new UrlCheck();
   const server = Bun.serve({
     hostname: options.hostname ?? "127.0.0.1",
     port: options.port ?? 8000,
     fetch(received, bunServer) {
-      const request = withUsableUrl(received, bunServer);
+      const request = withUsableUrl(received, bunServer, urls);
       if (!request) return new Response(null, { status: 400 });
       let transport: BunTransport | undefined;
       const upgrader = () => (transport ??= new BunTransport(request, bunServer, sockets));
@@ -230,7 +233,9 @@ export async function serve(app: Fetchable, options: ServeOptions = {}): Promise
   });
   let closing: Promise<void> | undefined;
   const close = () =>
-    (closing ??= shutdown(server, sockets, work, options.shutdownTimeout ?? 10_000));
+    (closing ??= shutdown(server, sockets, work, options.shutdownTimeout ?? 10_000).finally(() =>
+      deadlines.stop(),
+    ));
   if (options.signal?.aborted) await close();
   options.signal?.addEventListener("abort", () => void close(), { once: true });
   return { url: server.url, port: server.port, hostname: server.hostname, close };
@@ -256,9 +261,9 @@ async function shutdown(
  * host "x"). It gets the server's own origin, as Node's adapter does;
  * a target that still makes no URL is answered 400 before the app runs.
  */
-function withUsableUrl(request: Request, server: BunServer): Request | undefined {
+function withUsableUrl(request: Request, server: BunServer, urls: UrlCheck): Request | undefined {
   if (request.url.charCodeAt(0) !== 47 /* "/" */) {
-    return URL.canParse(request.url) ? request : undefined;
+    return urls.parses(request.url) ? request : undefined;
   }
   const url = `http://${server.hostname}:${server.port}${request.url}`;
   if (request.url.startsWith("//") || !URL.canParse(url)) return undefined;

@@ -60,7 +60,9 @@ export async function serve(app: Fetchable, options: ServeOptions = {}): Promise
     work: new PendingWork(report),
     sockets: new Set(),
     report,
-    deadlines: new Deadlines(options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT, report),
+    deadlines: new Deadlines(options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT, report, {
+      keepTimer: true,
+    }),
     closing: false,
     sources: createSourceReader(workingDirectory(), (path) => Deno.readTextFileSync(path)),
   };
@@ -121,6 +123,7 @@ function handlerFor(app: Fetchable, env: unknown, state: ServerState) {
 // 2. Stop accepting; in-flight requests and background work finish. One deadline for all.
 // 3. Deno cannot cut a connection: requests still unanswered then get a 503 (Connection: close),
 //    and what Deno still holds (a 101 that reached nobody never ends) no longer keeps the process.
+// 4. The deadlines' timer goes too.
 async function shutdown(server: DenoHttpServer, state: ServerState, timeout: number) {
   const { sockets, work, deadlines } = state;
   state.closing = true;
@@ -130,11 +133,13 @@ async function shutdown(server: DenoHttpServer, state: ServerState, timeout: num
   await handshakes.drain(timeout);
   const stopped = server.shutdown();
   work.track(stopped);
-  if (await work.drain(Math.max(0, deadline - Date.now()))) return;
-  deadlines.giveUp();
-  const after = new PendingWork();
-  after.track(stopped);
-  if (!(await after.drain(GIVE_UP_GRACE_MS))) server.unref();
+  if (!(await work.drain(Math.max(0, deadline - Date.now())))) {
+    deadlines.giveUp();
+    const after = new PendingWork();
+    after.track(stopped);
+    if (!(await after.drain(GIVE_UP_GRACE_MS))) server.unref();
+  }
+  deadlines.stop();
 }
 
 /** How long shutdown waits for the 503s it sent after `shutdownTimeout` to go out. */
@@ -221,6 +226,11 @@ class DenoSocket implements Transport.WebSocketTransport {
   }
 
   send(data: Transport.WebSocketMessage): boolean {
+    const socket = this.#socket as WebSocket;
+    if (socket.readyState === WebSocket.OPEN) {
+      socket.send(data as string | Uint8Array<ArrayBuffer>);
+      return true; // Deno queues without limit; the session bounds `bufferedAmount`
+    }
     // Until Deno opens the socket, sends wait here: counted, so they are bounded too.
     const size = messageSize(data);
     this.#early += size;
@@ -228,7 +238,7 @@ class DenoSocket implements Transport.WebSocketTransport {
       this.#early -= size;
       socket.send(data as string | Uint8Array<ArrayBuffer>);
     });
-    return true; // Deno queues without limit; the session bounds `bufferedAmount`
+    return true;
   }
 
   close(code: number, reason: string): void {

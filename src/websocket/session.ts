@@ -1,14 +1,15 @@
-import { InvalidWebSocketMessage, WebSocketDisconnect } from "../exceptions.ts";
+import { InvalidWebSocketMessage, type WebSocketDisconnect } from "../exceptions.ts";
 import { assertSchema, type OutputOf, type Schema, validate } from "../validation/validate.ts";
 import {
   BUFFER_FULL,
   BUFFER_FULL_GRACE_MS,
   DEFAULT_DRAIN_LEVEL,
   DEFAULT_MAX_BUFFERED_AMOUNT,
+  fitsIn,
   waitForDrain,
 } from "./backpressure.ts";
-import { assertSendableClose, utf8Length } from "./close-frame.ts";
-import { Inbox } from "./inbox.ts";
+import { assertSendableClose } from "./close-frame.ts";
+import { Inbox, MessageLoop } from "./inbox.ts";
 import {
   offeredSubprotocols,
   type TransportEvents,
@@ -43,8 +44,8 @@ type Closer = "endpoint" | "peer";
 const DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
 const decoder = new TextDecoder();
 
-function byteLength(message: WebSocketMessage): number {
-  return typeof message === "string" ? utf8Length(message) : message.byteLength;
+function notAccepted(doing: "receiving" | "sending"): Error {
+  return new Error(`WebSocket must be accepted before ${doing}: call ws.accept() first`);
 }
 
 function toBytes(data: Uint8Array | ArrayBuffer): Uint8Array {
@@ -219,32 +220,22 @@ export class WebSocketSession {
   }
 
   /** Messages until the client disconnects; the loop then ends quietly. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<WebSocketMessage, void, undefined> {
-    while (true) {
-      try {
-        yield await this.#receive();
-      } catch (error) {
-        if (error instanceof WebSocketDisconnect) return;
-        throw error;
-      }
-    }
+  [Symbol.asyncIterator](): AsyncGenerator<WebSocketMessage, void, undefined> {
+    return new MessageLoop(() => {
+      if (this.#phase === "connecting") throw notAccepted("receiving");
+      return this.#inbox.step();
+    });
   }
 
   #receive(): Promise<WebSocketMessage> {
-    if (this.#phase === "connecting") {
-      return Promise.reject(
-        new Error("WebSocket must be accepted before receiving: call ws.accept() first"),
-      );
-    }
+    if (this.#phase === "connecting") return Promise.reject(notAccepted("receiving"));
     return this.#inbox.next();
   }
 
   // Sending after the client left is a race the endpoint cannot avoid, so it
   // raises the disconnect (ended quietly); after the endpoint's own close it is a bug.
   #send(data: WebSocketMessage): void {
-    if (this.#phase === "connecting") {
-      throw new Error("WebSocket must be accepted before sending: call ws.accept() first");
-    }
+    if (this.#phase === "connecting") throw notAccepted("sending");
     if (this.#phase === "closed") {
       const disconnect = this.#inbox.disconnected as WebSocketDisconnect;
       if (this.#closedBy === "peer") throw disconnect;
@@ -252,7 +243,7 @@ export class WebSocketSession {
         `cannot send on a WebSocket the endpoint already closed (code ${disconnect.code})`,
       );
     }
-    const fits = this.bufferedAmount + byteLength(data) <= this.#maxBufferedAmount;
+    const fits = fitsIn(data, this.#maxBufferedAmount - this.bufferedAmount);
     // A message the runtime refused (Bun's 0) must not vanish: the endpoint hears of it.
     if (!fits || this.#transport.send(data) === false) {
       this.#closeForLimit(BUFFER_FULL.code, BUFFER_FULL.reason);
@@ -280,7 +271,7 @@ export class WebSocketSession {
 
   #onMessage(data: WebSocketMessage): void {
     if (this.#phase !== "open") return;
-    if (byteLength(data) > this.#maxMessageSize) {
+    if (!fitsIn(data, this.#maxMessageSize)) {
       this.#closeForLimit(1009, "message too big");
       return;
     }

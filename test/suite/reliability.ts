@@ -105,6 +105,13 @@ function createAttackApp() {
 
 type Seen = ReturnType<typeof createAttackApp>["seen"];
 
+/** The status of a response, its body read to the end. */
+async function statusOf(response: Promise<Response>): Promise<number> {
+  const { status, body } = await response;
+  await body?.cancel();
+  return status;
+}
+
 /** Counts the HTTP responses in what a connection received. */
 function statusLines(text: string): string[] {
   return text.match(/HTTP\/1\.[01] \d{3}/g) ?? [];
@@ -311,6 +318,35 @@ export function reliabilitySuite(
         assert.equal(reports.length + seen.reported.length, 1);
         assert.match(String(reports[0]), /GET \/hang .*100 ms/);
         assert.equal(await (await fetch(server.url)).text(), "root", "the server still answers");
+      } finally {
+        await server.close();
+      }
+    });
+
+    it("S-BAD-3: requestTimeout holds for each request: answered ones before and between do not delay or lose a 503", async () => {
+      const { app, seen } = createAttackApp();
+      const reports: unknown[] = [];
+      const server = await target.serve(app, {
+        port: 0,
+        requestTimeout: 100,
+        onError: (error) => reports.push(error),
+      });
+      const answered = async () => {
+        const init = { method: "POST", body: "x" };
+        const response = await fetch(new URL("/unread", server.url), init);
+        assert.equal(response.status, 200);
+        await response.text();
+      };
+      try {
+        await answered(); // the deadline set for it passes while nothing is pending
+        await sleep(40);
+        const first = statusOf(fetch(new URL("/hang?n=1", server.url)));
+        await sleep(40);
+        await answered();
+        const second = statusOf(fetch(new URL("/hang?n=2", server.url)));
+        const statuses = await within(Promise.all([first, second]), 5000);
+        assert.deepEqual(statuses, [503, 503]);
+        assert.equal(reports.length + seen.reported.length, 2);
       } finally {
         await server.close();
       }

@@ -236,6 +236,51 @@ describe("WebSocketSession: the state machine", () => {
     assert.deepEqual(seen, ["a", "b"]);
   });
 
+  it("S-WS-6: a loop waiting for a message ends quietly when the client closes", async () => {
+    const { ws, transport } = session();
+    ws.accept();
+    const seen: WebSocketMessage[] = [];
+    const looping = (async () => {
+      for await (const message of ws) seen.push(message);
+    })();
+    await Promise.resolve();
+    client(transport).message("a");
+    await Promise.resolve();
+    client(transport).close(1001, "bye");
+    await looping;
+    assert.deepEqual(seen, ["a"]);
+  });
+
+  it("S-WS-6: break ends the loop; a message that arrives later waits for the next receive", async () => {
+    const { ws, transport } = session();
+    ws.accept();
+    client(transport).message("first");
+    const iterator = ws[Symbol.asyncIterator]();
+    for await (const message of { [Symbol.asyncIterator]: () => iterator }) {
+      assert.equal(message, "first");
+      break;
+    }
+    client(transport).message("second");
+    assert.deepEqual(await iterator.next(), { done: true, value: undefined });
+    assert.equal(await ws.receiveText(), "second");
+  });
+
+  it("S-WS-8: iterating before accept throws the Error naming accept(), and the loop stays ended", async () => {
+    const { ws } = session();
+    const iterator = ws[Symbol.asyncIterator]();
+    await assert.rejects(iterator.next(), /must be accepted before receiving.*ws\.accept\(\)/);
+    assert.deepEqual(await iterator.next(), { done: true, value: undefined });
+  });
+
+  it("S-WS-1: maxMessageSize counts UTF-8 bytes, not string length", async () => {
+    const { ws, transport } = session({ maxMessageSize: 5 });
+    ws.accept();
+    client(transport).message("éé"); // 4 bytes
+    client(transport).message("😀é"); // 3 UTF-16 units, 6 bytes
+    assert.equal(await ws.receiveText(), "éé");
+    await assert.rejects(ws.receiveText(), { name: "WebSocketDisconnect", code: 1009 });
+  });
+
   it("S-WS-1: a message over maxMessageSize closes 1009 and is not delivered", async () => {
     const { ws, transport } = session({ maxMessageSize: 4 });
     ws.accept();
@@ -309,6 +354,16 @@ describe("WebSocketSession backpressure (S-WS-1)", () => {
     assert.deepEqual(transport.sent, ["four"]);
     assert.deepEqual(transport.closes, [{ code: 1008, reason: "send buffer full" }]);
     assert.throws(() => ws.sendText("later"), { code: 1008 }); // the endpoint ends quietly
+  });
+
+  it("S-WS-1: maxBufferedAmount counts a text's UTF-8 bytes, not its length", () => {
+    const { ws, transport } = session({ maxBufferedAmount: 10 });
+    ws.accept();
+    transport.buffered = 4;
+    ws.sendText("ééé"); // 4 + 6 fits exactly
+    transport.buffered = 5;
+    assert.throws(() => ws.sendText("ééé"), { name: "WebSocketDisconnect", code: 1008 });
+    assert.deepEqual(transport.sent, ["ééé"]);
   });
 
   it("S-WS-1: a message the runtime dropped is never silent: close 1008, the disconnect thrown", () => {
