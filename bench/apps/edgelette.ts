@@ -48,9 +48,9 @@ export function createEdgeletteApp(
     }
   }
 
-  function notFound(request: Request): Response {
-    const { pathname } = new URL(request.url);
-    return new JSONResponse({ detail: "Not Found", path: pathname }, { status: 404 });
+  // `ctx.path` is the URL's path sliced from the string, as Hono's `c.req.path` is: no URL parse.
+  function notFound(_request: Request, _exc: unknown, ctx: edgelette.Context): Response {
+    return new JSONResponse({ detail: "Not Found", path: ctx.path }, { status: 404 });
   }
 
   function httpException(_request: Request, exc: edgelette.HTTPException): Response {

@@ -236,16 +236,28 @@ function convertSlots(
         ? (raw as Params)[slot.key]
         : stash[(raw as ParamIndexMap)[slot.key] as number];
     if (text === undefined) return undefined;
-    const texts = slot.splitter ? slot.splitter.exec(text) : [text, text];
-    if (texts === null) return undefined;
-    for (let index = 0; index < slot.params.length; index++) {
-      const param = slot.params[index] as Param;
-      const value = param.convertor.convert(texts[index + 1] ?? "");
-      if (value === undefined) return undefined;
-      params[param.name] = value;
-    }
+    if (!convertSlot(slot, text, params)) return undefined;
   }
   return params;
+}
+
+/** Converts one slot's text into `params`; false when it is no usable value. */
+function convertSlot(slot: Slot, text: string, params: Record<string, unknown>): boolean {
+  // A slot of one whole segment (`{id:int}`, most of them) has one parameter and no splitter.
+  if (slot.splitter === undefined) return convertParam(slot.params[0] as Param, text, params);
+  const texts = slot.splitter.exec(text);
+  if (texts === null) return false;
+  for (let index = 0; index < slot.params.length; index++) {
+    if (!convertParam(slot.params[index] as Param, texts[index + 1] ?? "", params)) return false;
+  }
+  return true;
+}
+
+function convertParam(param: Param, text: string, params: Record<string, unknown>): boolean {
+  const value = param.convertor.convert(text);
+  if (value === undefined) return false;
+  params[param.name] = value;
+  return true;
 }
 
 /**

@@ -64,6 +64,12 @@ export class Router implements Matcher {
    * path, found with two map reads instead (`/`, `/health`, `/admin`).
    */
   #static = new Map<string, ReadonlyMap<string, Route>>();
+  /**
+   * The lengths of those paths: a map read hashes the whole path (30–40 ns for
+   * a fresh string on Deno and Bun, measured), and most other paths (`/users/42`,
+   * a 404) have a length no static path has, so they skip it.
+   */
+  #staticLengths = new Set<number>();
   #standalone: ExceptionMiddleware | undefined;
 
   constructor(routes: readonly BaseRoute[] = [], options: RouterOptions = {}) {
@@ -110,7 +116,9 @@ export class Router implements Matcher {
   #find(path: string, request: Request, prefix: string): Found | undefined {
     const method = request.method; // a getter into the runtime on Deno: read it once
     const matcher = this.#matcherFor();
-    const route = this.#static.get(path)?.get(method);
+    const route = this.#staticLengths.has(path.length)
+      ? this.#static.get(path)?.get(method)
+      : undefined;
     if (route !== undefined)
       return { kind: "route", route, params: {}, pattern: prefix + route.path };
     const [matches, stash] = findAll(matcher, path);
@@ -183,6 +191,7 @@ export class Router implements Matcher {
     );
     this.#hasWebSocketRoutes = this.#routes.some((route) => route instanceof WebSocketRoute);
     this.#static = staticPaths(matcher, this.#routes);
+    this.#staticLengths = new Set([...this.#static.keys()].map((path) => path.length));
     this.#matcher = matcher;
     return matcher;
   }

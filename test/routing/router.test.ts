@@ -48,6 +48,25 @@ describe("Router.match: what it found, without answering", () => {
     expect(answer?.headers.get("location")).toBe("/items");
   });
 
+  it("S-ROU-1: a URL as Deno hands it over (dot segments, backslashes, %2e kept) routes as WHATWG URL resolves it", () => {
+    const raw = (url: string) => ({ method: "GET", url, headers: new Headers() }) as Request;
+    for (const url of [
+      "http://test/x/../items",
+      "http://test/./items",
+      "http://test/x/%2e%2e/items",
+      "http://test/x/%2E%2E/items",
+      "http://test/x\\..\\items",
+      "http://test/%69tems",
+      "/x/../items",
+    ]) {
+      expect(router.match(raw(url)), url).toMatchObject({ kind: "route", route: items });
+    }
+    // What follows `?` or `#` is not the path, whatever it holds.
+    for (const url of ["http://test/items?next=/./%zz\\", "http://test/items#/../%"]) {
+      expect(router.match(raw(url)), url).toMatchObject({ kind: "route", route: items });
+    }
+  });
+
   it("S-ROU-5: a malformed or climbing path is a 400", () => {
     for (const path of ["/items/%E0%A4%A", "/api/..%2F..%2Fetc"]) {
       const found = router.match(get(path));
