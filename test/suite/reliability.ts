@@ -303,14 +303,19 @@ export function reliabilitySuite(
         assert.equal(seen.reported.length, 0);
       }));
 
-    it("a request the app never answers gets a 503 after requestTimeout, reported once", async () => {
+    /** The attack app served with `requestTimeout`, its reports collected. */
+    async function serveWithTimeout(requestTimeout: number) {
       const { app, seen } = createAttackApp();
       const reports: unknown[] = [];
-      const server = await target.serve(app, {
-        port: 0,
-        requestTimeout: 100,
-        onError: (error) => reports.push(error),
-      });
+      const onError = (error: unknown) => {
+        reports.push(error);
+      };
+      const server = await target.serve(app, { port: 0, requestTimeout, onError });
+      return { server, seen, reports };
+    }
+
+    it("a request the app never answers gets a 503 after requestTimeout, reported once", async () => {
+      const { server, seen, reports } = await serveWithTimeout(100);
       try {
         const response = await fetch(new URL("/hang", server.url));
         assert.equal(response.status, 503);
@@ -324,13 +329,7 @@ export function reliabilitySuite(
     });
 
     it("S-BAD-3: requestTimeout holds for each request: answered ones before and between do not delay or lose a 503", async () => {
-      const { app, seen } = createAttackApp();
-      const reports: unknown[] = [];
-      const server = await target.serve(app, {
-        port: 0,
-        requestTimeout: 100,
-        onError: (error) => reports.push(error),
-      });
+      const { server, seen, reports } = await serveWithTimeout(100);
       const answered = async () => {
         const init = { method: "POST", body: "x" };
         const response = await fetch(new URL("/unread", server.url), init);
