@@ -115,15 +115,15 @@ class NodeServer {
   }
 
   async #respond(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const ended = once(res, "close"); // the last bytes are out: shutdown may cut the connection
+    const client = new ClientWatch(res);
     try {
-      const response = await this.#fetch(req, new ClientWatch(res));
+      const response = await this.#fetch(req, client);
       discardUnread(req, res);
       await writeResponse(res, response, req.method);
     } finally {
       if (!res.writableEnded) res.destroy(); // writing failed midway: cut, never a clean end
     }
-    await ended;
+    await client.closed; // the last bytes are out: shutdown may cut the connection
   }
 
   async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {

@@ -50,9 +50,14 @@ export class PendingWork {
   }
 
   track(promise: Promise<unknown>): void {
-    const tracked = Promise.resolve(promise)
-      .then(undefined, this.#onError)
-      .finally(() => this.#pending.delete(tracked));
+    // One step, not `.then(…).finally(…)`: Node's server tracks every request here.
+    const tracked: Promise<void> = Promise.resolve(promise).then(
+      () => void this.#pending.delete(tracked),
+      (error) => {
+        this.#pending.delete(tracked);
+        this.#onError(error);
+      },
+    );
     this.#pending.add(tracked);
   }
 
