@@ -86,12 +86,12 @@ export async function runScript(runtime, script, config, { timeoutMs, gc, alloc 
 }
 
 /**
- * Starts `bench/servers/<runtime>` for `app` and resolves once it prints its
- * ports. `stop()` ends it by PID: SIGTERM, then SIGKILL if it lingers.
+ * Starts `bench/servers/<runtime>` (or `bench/<server>`) for `app` and resolves
+ * once it prints its ports. `stop()` ends it by PID: SIGTERM, then SIGKILL if it lingers.
  */
-export function startServer(runtime, app) {
+export function startServer(runtime, app, server = `servers/${runtime}`) {
   const { command, script } = RUNTIMES[runtime];
-  const child = spawn(command, [...script(`servers/${runtime}`), app], {
+  const child = spawn(command, [...script(server), app], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,0 +1,98 @@
+/**
+ * `node bench/node-floor.mjs [--rounds=3] [--seconds=3]`: server CPU time per
+ * `GET /` on Node, for the floors a Fetch-API server cannot go below and for
+ * h3 and edgelette. Each server runs alone under `wrk -t1 -c32`; its CPU time
+ * (user + system, from /proc) over the run is divided by the requests served.
+ *
+ * - `node:http`: the text written, nothing else (h3's srvx is close to this:
+ *   it hands the app a look-alike of `Request`, built only as far as it is read);
+ * - `+ Request`: a real undici `Request` built per request, as an adapter that
+ *   keeps `fetch(request)` working must;
+ * - `+ Response`: a real `Response` too, as an app returns one;
+ * - `+ Response, no body stream`: what edgelette's text responses build on
+ *   Node (their text is written as it is; the stream is made only if read).
+ * Linux only (/proc). Throughput here is not the bench's: one server at a time.
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { buildForNode } from "./lib/build.mjs";
+import { startServer } from "./lib/processes.mjs";
+import { median } from "./lib/stats.mjs";
+import { ensureWrk, runWrk } from "./lib/wrk.mjs";
+
+const TARGETS = [
+  { name: "node:http", app: "node:http", server: "servers/node-floor" },
+  { name: "node:http + Request", app: "request", server: "servers/node-floor" },
+  { name: "node:http + Request + Response", app: "response", server: "servers/node-floor" },
+  {
+    name: "node:http + Request + Response, no body stream",
+    app: "deferred",
+    server: "servers/node-floor",
+  },
+  { name: "h3 (srvx)", app: "h3", server: "servers/node" },
+  { name: "edgelette", app: "edgelette", server: "servers/node" },
+];
+
+function option(name, fallback) {
+  const given = process.argv.find((arg) => arg.startsWith(`--${name}=`));
+  const value = given === undefined ? fallback : Number(given.slice(name.length + 3));
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`--${name} must be a whole number ≥ 1`);
+  return value;
+}
+
+const TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
+
+/** User + system CPU milliseconds of a process so far. */
+function cpuMs(pid) {
+  // Fields after the command name, which sits in parentheses and may hold spaces.
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+async function checked(server, probe) {
+  const response = await fetch(server.origin + probe.path, { signal: AbortSignal.timeout(5000) });
+  const body = await response.text();
+  if (response.status !== 200 || body !== probe.expect.body) {
+    throw new Error(`${server.app} answered ${response.status} ${JSON.stringify(body)}`);
+  }
+}
+
+/** Microseconds of server CPU per request over one wrk run, after a warm-up. */
+async function cpuPerRequest(target, probe, seconds) {
+  const server = await startServer("node", target.app, target.server);
+  try {
+    await checked(server, probe);
+    const options = { connections: 32, name: `floor-${target.app.replace(":", "")}` };
+    await runWrk(server.origin, [probe], { ...options, seconds: 2 });
+    const before = cpuMs(server.pid);
+    const perSecond = await runWrk(server.origin, [probe], { ...options, seconds });
+    return ((cpuMs(server.pid) - before) * 1000) / (perSecond * seconds);
+  } finally {
+    await server.stop();
+  }
+}
+
+const rounds = option("rounds", 3);
+const seconds = option("seconds", 3);
+ensureWrk();
+await buildForNode();
+const { HTTP_SCENARIOS } = await import("./lib/scenarios.mjs");
+const probe = HTTP_SCENARIOS.find((scenario) => scenario.id === "S1").timed;
+const costs = new Map(TARGETS.map((target) => [target.name, []]));
+for (let round = 0; round < rounds; round++) {
+  for (const target of TARGETS)
+    costs.get(target.name).push(await cpuPerRequest(target, probe, seconds));
+}
+const h3 = median(costs.get("h3 (srvx)"));
+console.log(
+  `Server CPU per GET / on Node ${process.version}, wrk -t1 -c32, ${rounds} × ${seconds} s:\n`,
+);
+console.log("| server | µs CPU per request (median, range) | × h3's |");
+console.log("| --- | --- | --- |");
+for (const [name, list] of costs) {
+  const range = `${Math.min(...list).toFixed(1)}–${Math.max(...list).toFixed(1)}`;
+  console.log(
+    `| ${name} | ${median(list).toFixed(1)} (${range}) | ${(median(list) / h3).toFixed(2)} |`,
+  );
+}
