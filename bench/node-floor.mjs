@@ -50,12 +50,13 @@ function cpuMs(pid) {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
 }
 
+/** Every server answers the probe as the bench expects before it is timed. */
 async function checked(server, probe) {
+  const { mismatch } = await import("./lib/scenarios.mjs");
   const response = await fetch(server.origin + probe.path, { signal: AbortSignal.timeout(5000) });
   const body = await response.text();
-  if (response.status !== 200 || body !== probe.expect.body) {
-    throw new Error(`${server.app} answered ${response.status} ${JSON.stringify(body)}`);
-  }
+  const problem = mismatch(probe, response.status, response.headers.get("content-type"), body);
+  if (problem) throw new Error(`${server.app}: ${problem}`);
 }
 
 /** Microseconds of server CPU per request over one wrk run, after a warm-up. */
