@@ -29,6 +29,12 @@ interface Config {
   large?: number;
 }
 
+function probeOf(scenarioId: string): Probe {
+  const scenario = HTTP_SCENARIOS.find((each) => each.id === scenarioId);
+  if (!scenario) throw new Error(`unknown HTTP scenario ${scenarioId}`);
+  return scenario.timed as Probe;
+}
+
 /** Forces a full collection: `--expose-gc` on Node and Deno, `Bun.gc` on Bun. */
 function collectGarbage(): void {
   const runtime = globalThis as { gc?: () => void; Bun?: { gc(force: boolean): void } };
@@ -114,21 +120,15 @@ async function heapReader(): Promise<() => number> {
 async function allocations(app: FetchApp, config: Config) {
   const result: Record<string, number> = {};
   const heapAllocated = await heapReader();
+  const { requests = 1000, windows = 7 } = config;
   for (const id of config.scenarios ?? ["S1", "S4"]) {
-    const scenario = HTTP_SCENARIOS.find((each) => each.id === id);
-    if (!scenario) throw new Error(`unknown HTTP scenario ${id}`);
-    const probe = scenario.timed as Probe;
-    const { requests = 1000, windows = 7 } = config;
-    result[id] = await allocation(app, probe, requests, windows, heapAllocated);
+    result[id] = await allocation(app, probeOf(id), requests, windows, heapAllocated);
   }
   return result;
 }
 
 async function profile(app: FetchApp, scenarioId: string, ms: number) {
-  const scenario = HTTP_SCENARIOS.find((each) => each.id === scenarioId);
-  if (!scenario) throw new Error(`unknown HTTP scenario ${scenarioId}`);
-  const nsPerRequest = await sample(app, scenario.timed as Probe, ms);
-  return { nsPerRequest };
+  return { nsPerRequest: await sample(app, probeOf(scenarioId), ms) };
 }
 
 function appNamed(name: string | undefined): FetchApp {
