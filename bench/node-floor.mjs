@@ -13,10 +13,8 @@
  *   Node (their text is written as it is; the stream is made only if read).
  * Linux only (/proc). Throughput here is not the bench's: one server at a time.
  */
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { buildForNode } from "./lib/build.mjs";
-import { startServer } from "./lib/processes.mjs";
+import { cpuTimeMs, startServer } from "./lib/processes.mjs";
 import { median } from "./lib/stats.mjs";
 import { ensureWrk, runWrk } from "./lib/wrk.mjs";
 
@@ -41,15 +39,6 @@ function option(name, fallback) {
   return value;
 }
 
-const TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
-
-/** User + system CPU milliseconds of a process so far. */
-function cpuMs(pid) {
-  // Fields after the command name, which sits in parentheses and may hold spaces.
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-}
-
 /** Every server answers the probe as the bench expects before it is timed. */
 async function checked(server, probe) {
   const { mismatch } = await import("./lib/scenarios.mjs");
@@ -66,9 +55,9 @@ async function cpuPerRequest(target, probe, seconds) {
     await checked(server, probe);
     const options = { connections: 32, name: `floor-${target.app.replace(":", "")}` };
     await runWrk(server.origin, [probe], { ...options, seconds: 2 });
-    const before = cpuMs(server.pid);
+    const before = cpuTimeMs(server.pid);
     const perSecond = await runWrk(server.origin, [probe], { ...options, seconds });
-    return ((cpuMs(server.pid) - before) * 1000) / (perSecond * seconds);
+    return ((cpuTimeMs(server.pid) - before) * 1000) / (perSecond * seconds);
   } finally {
     await server.stop();
   }

@@ -4,7 +4,7 @@
  * with the apps interleaved and their order rotated, then the echo rounds.
  */
 
-import { startServer } from "./processes.mjs";
+import { cpuTimeMs, startServer } from "./processes.mjs";
 import {
   ALL_PROBES,
   HTTP_SCENARIOS,
@@ -64,23 +64,41 @@ async function checkServers(servers) {
   return { checked, failures };
 }
 
-/** Seconds per request (1 / throughput), so that every ratio reads "above 1 = slower". */
+/**
+ * One wrk run: seconds per request (1 / throughput), and the server's CPU
+ * microseconds per request (undefined without /proc). Server and wrk share
+ * the cores, so throughput also depends on how the two were scheduled; CPU
+ * per request is the server's own cost.
+ */
+async function measure(server, probe, { seconds, connections, name }) {
+  const before = cpuTimeMs(server.pid);
+  const rate = await runWrk(server.origin, [probe], { seconds, connections, name });
+  const cpuMs = before === undefined ? undefined : cpuTimeMs(server.pid) - before;
+  return {
+    cost: 1 / rate,
+    cpu: cpuMs === undefined ? undefined : (cpuMs * 1000) / (rate * seconds),
+  };
+}
+
+/** Per scenario and app, one entry per round: `costs` (1 / throughput) and `cpu` (µs per request). */
 async function timeHttp(runtime, servers, { rounds, seconds, warmupSeconds, connections }) {
   for (const server of servers) {
     const name = `${runtime}-${server.app}-warmup`;
     await runWrk(server.origin, MIXED_PROBES, { seconds: warmupSeconds, connections, name });
   }
   const costs = Object.fromEntries(HTTP_SCENARIOS.map(({ id }) => [id, {}]));
+  const cpu = Object.fromEntries(HTTP_SCENARIOS.map(({ id }) => [id, {}]));
   for (let round = 0; round < rounds; round++) {
     for (const { id, timed } of HTTP_SCENARIOS) {
       for (const server of rotate(servers, round)) {
         const name = `${runtime}-${server.app}-${id}`;
-        const rate = await runWrk(server.origin, [timed], { seconds, connections, name });
-        record(costs[id], server.app, 1 / rate);
+        const measured = await measure(server, timed, { seconds, connections, name });
+        record(costs[id], server.app, measured.cost);
+        if (measured.cpu !== undefined) record(cpu[id], server.app, measured.cpu);
       }
     }
   }
-  return costs;
+  return { costs, cpu };
 }
 
 async function timeEcho(servers, { rounds, seconds, connections }) {
@@ -110,7 +128,7 @@ export async function http(runtime, options) {
     result.checked = checked;
     result.failures.push(...failures);
     if (!options.timed || result.failures.length > 0) return result;
-    result.costs = await timeHttp(runtime, servers, options.http);
+    Object.assign(result, await timeHttp(runtime, servers, options.http));
     result.costs.S6 = await timeEcho(servers, options.websocket);
   } catch (error) {
     result.failures.push(error.message);

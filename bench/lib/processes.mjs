@@ -2,7 +2,8 @@
  * Child processes: the three runtimes' commands, one-shot runs that print
  * JSON, and servers that are stopped by their own PID. Every wait is bounded.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -44,6 +45,25 @@ export const RUNTIMES = {
     script: (name) => [`${ROOT}bench/${name}.ts`],
   },
 };
+
+let ticksPerSecond;
+
+/**
+ * User + system CPU milliseconds `pid` has used so far, every thread counted
+ * (Linux's /proc); undefined where there is no /proc to read.
+ */
+export function cpuTimeMs(pid) {
+  let stat;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return undefined;
+  }
+  ticksPerSecond ??= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
+  // The fields after the command name, which sits in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+}
 
 /** Runs a command to completion; rejects on a non-zero exit or after `timeoutMs`. */
 export function run(command, args, { timeoutMs, cwd = ROOT } = {}) {

@@ -99,9 +99,10 @@ function ratioTable(rows) {
   return [head, rule, ...body].join("\n");
 }
 
-function rowsOf(results, phase) {
+/** `measure`: `costs` (time per request, or 1 / throughput) or, over HTTP, `cpu`. */
+function rowsOf(results, phase, measure = "costs") {
   return Object.entries(results.runtimes).flatMap(([runtime, phases]) =>
-    Object.entries(phases[phase]?.costs ?? {}).map(([id, costs]) => ({ runtime, id, costs })),
+    Object.entries(phases[phase]?.[measure] ?? {}).map(([id, costs]) => ({ runtime, id, costs })),
   );
 }
 
@@ -189,6 +190,9 @@ export function renderReport(results) {
     ratioTable(rowsOf(results, "inprocess")),
     "## HTTP on 127.0.0.1: wrk (S1–S5, S7) and a `ws` echo client (S6)",
     ratioTable(rowsOf(results, "http")),
+    "## HTTP: server CPU time per request",
+    "The same wrk runs, measured by the server's own CPU time (user and system, every thread, from `/proc/<pid>/stat`) over each run, divided by the requests it answered; ratios over bare's, paired by round as above. wrk and the server share the two cores, so throughput also depends on how the scheduler split them; CPU per request is what each server spends, and moves far less between rounds. Not judged (the targets are throughput); the targets table shows it beside each HTTP target.",
+    ratioTable(rowsOf(results, "http", "cpu")),
     "## Memory",
     memoryTable(results.memory, results.options.memory),
     "## Failures and gaps",

@@ -27,10 +27,18 @@ function verdict(value, limit, costs, beyondNoise) {
   return "missed";
 }
 
-function row({ target, runtime, value, limit, costs, beyondNoise = false, format = fixed }) {
+/**
+ * `cpu` (HTTP only): the same ratio of server CPU time per request, not judged:
+ * it tells a cost difference from the cores being shared differently with wrk.
+ */
+function row({ target, runtime, value, limit, costs, beyondNoise = false, format = fixed, cpu }) {
   const result = verdict(value, limit, costs, beyondNoise);
   const noise = costs ? noiseCell(costs) : "";
-  return { result, line: `| ${target} | ${runtime} | ${format(value)} | ${noise} | ${result} |` };
+  const cpuCell = cpu === undefined ? "" : fixed(cpu);
+  return {
+    result,
+    line: `| ${target} | ${runtime} | ${format(value)} | ${noise} | ${cpuCell} | ${result} |`,
+  };
 }
 
 /** The peers' ×bare medians for one cell: the best binding one, and every one for the label. */
@@ -73,20 +81,23 @@ function inProcessRows(results) {
 function httpRows(results) {
   const rows = [];
   for (const [runtime, phases] of Object.entries(results.runtimes)) {
+    const cpuRatio = (id, other) => pairedRatio(phases.http?.cpu?.[id], "edgelette", other)?.median;
     for (const [id, costs] of Object.entries(phases.http?.costs ?? {})) {
       for (const peer of PEERS) {
         const value = pairedRatio(costs, "edgelette", peer)?.median;
         if (value === undefined) continue; // e.g. no echo for this peer (S6)
         const codegen = CODEGEN_PEERS.has(peer) ? " (not binding: `new Function`)" : "";
         const target = `HTTP ${id}: edgelette/${peer} ≤ 1 (throughput ≥ ${peer}'s)${codegen}`;
-        rows.push(row({ target, runtime, value, limit: 1, costs, beyondNoise: true }));
+        const cpu = cpuRatio(id, peer);
+        rows.push(row({ target, runtime, value, limit: 1, costs, beyondNoise: true, cpu }));
       }
     }
     const s1 = phases.http?.costs?.S1;
     if (!s1) continue;
     const value = pairedRatio(s1, "edgelette", "bare")?.median;
     const target = "HTTP S1: edgelette/bare ≤ 1.053 (≥ 95% of bare's throughput)";
-    rows.push(row({ target, runtime, value, limit: 1 / 0.95, costs: s1, beyondNoise: true }));
+    const cpu = cpuRatio("S1", "bare");
+    rows.push(row({ target, runtime, value, limit: 1 / 0.95, costs: s1, beyondNoise: true, cpu }));
   }
   return rows;
 }
@@ -121,6 +132,6 @@ export function targets(results) {
   const count = (result) => binding.filter((each) => each.result === result).length;
   const summary = `Binding targets in this run: **${count("met")} met**, ${count("within noise")} within noise, **${count("missed")} missed**, ${count("not measured")} not measured (of ${binding.length}).`;
   const head =
-    "| target | runtime | measured | noise: bare2/bare | |\n| --- | --- | --- | --- | --- |";
+    "| target | runtime | measured | noise: bare2/bare | server CPU (HTTP) | |\n| --- | --- | --- | --- | --- | --- |";
   return [summary, "", head, ...rows.map(({ line }) => line)].join("\n");
 }
