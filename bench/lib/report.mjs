@@ -191,7 +191,7 @@ export function renderReport(results) {
     "## HTTP on 127.0.0.1: wrk (S1–S5, S7) and a `ws` echo client (S6)",
     ratioTable(rowsOf(results, "http")),
     "## HTTP: server CPU time per request",
-    "The same wrk runs, measured by the server's own CPU time (user and system, every thread, from `/proc/<pid>/stat`) over each run, divided by the requests it answered; ratios over bare's, paired by round as above. wrk and the server share the two cores, so throughput also depends on how the scheduler split them; CPU per request is what each server spends, and moves far less between rounds. Not judged (the targets are throughput); the targets table shows it beside each HTTP target.",
+    "The same wrk runs, measured by the server's own CPU time (user and system, every thread, from `/proc/<pid>/stat`) over each run, divided by the requests it answered; ratios over bare's, paired by round as above. wrk and the server share the two cores, so throughput also depends on how the scheduler split them between the two; CPU per request is what the server itself spent. It is no steadier than throughput on this machine (the runtimes' own collector and compiler threads vary it), so it is not judged (the targets are throughput); the targets table shows it beside each HTTP target, to tell a server that spent more from one that got less of the cores.",
     ratioTable(rowsOf(results, "http", "cpu")),
     "## Memory",
     memoryTable(results.memory, results.options.memory),
