@@ -12,7 +12,7 @@ const PRESETS = {
     http: { rounds: 1, seconds: 1, warmupSeconds: 1, connections: 32 },
     websocket: { rounds: 1, seconds: 1, connections: 8 },
   },
-  // The real run (about 10 minutes on 2 cores).
+  // The real run (about 14 minutes on 2 cores).
   full: {
     timed: true,
     inprocess: { rounds: 5, sampleMs: 150, warmupMs: 200 },
@@ -50,7 +50,7 @@ function withRounds(preset, args) {
 }
 
 export const USAGE = `npm run bench [-- options]
-  (none)        the full run (about 10 minutes); writes docs/BENCHMARKS.md
+  (none)        the full run (about 14 minutes); writes docs/BENCHMARKS.md
   --smoke       correctness only (about 20 s): every app × scenario × runtime, in process and over HTTP
   --quick       every phase, short, for developing the harness (numbers not for quoting)
   --runtimes=node,deno,bun    --phases=inprocess,memory,http    --no-write (print only)
