@@ -15,18 +15,31 @@ export interface EdgeletteResponseInit extends ResponseInit {
 
 // Most responses carry no tasks: a side table keeps the response objects plain.
 const backgroundTasks = new WeakMap<Response, readonly BackgroundTask[]>();
+// Entries set and not yet taken. While there are none, taking is no lookup: every
+// response sent asks, and a miss in a `WeakMap` costs ~20 ns on Deno (~10 on Bun).
+// An entry whose response was dropped unsent only keeps the lookups on.
+let untaken = 0;
+
+function keepBackground(response: Response, tasks: readonly BackgroundTask[]): void {
+  backgroundTasks.set(response, tasks);
+  untaken++;
+}
 
 /** Removes and returns the background tasks of `response`, so they run exactly once. */
 export function takeBackground(response: Response): readonly BackgroundTask[] | undefined {
+  if (untaken === 0) return undefined;
   const tasks = backgroundTasks.get(response);
-  if (tasks !== undefined) backgroundTasks.delete(response);
+  if (tasks !== undefined) {
+    backgroundTasks.delete(response);
+    untaken--;
+  }
   return tasks;
 }
 
 /** `replacement`, which stands in for `response` (a HEAD served by GET), with its background tasks. */
 export function withBackgroundOf(response: Response, replacement: Response): Response {
   const tasks = takeBackground(response);
-  if (tasks !== undefined) backgroundTasks.set(replacement, tasks);
+  if (tasks !== undefined) keepBackground(replacement, tasks);
   return replacement;
 }
 
@@ -36,10 +49,7 @@ export function withBackground(
   background: EdgeletteResponseInit["background"],
 ): Response {
   if (background !== undefined) {
-    backgroundTasks.set(
-      response,
-      typeof background === "function" ? [background] : [...background],
-    );
+    keepBackground(response, typeof background === "function" ? [background] : [...background]);
   }
   return response;
 }
