@@ -14,9 +14,9 @@
  * Linux only (/proc). Throughput here is not the bench's: one server at a time.
  */
 import { buildForNode } from "./lib/build.mjs";
-import { cpuTimeMs, startServer } from "./lib/processes.mjs";
+import { startServer } from "./lib/processes.mjs";
 import { median } from "./lib/stats.mjs";
-import { ensureWrk, runWrk } from "./lib/wrk.mjs";
+import { ensureWrk, measureWrk, runWrk } from "./lib/wrk.mjs";
 
 const TARGETS = [
   { name: "node:http", app: "node:http", server: "servers/node-floor" },
@@ -55,9 +55,9 @@ async function cpuPerRequest(target, probe, seconds) {
     await checked(server, probe);
     const options = { connections: 32, name: `floor-${target.app.replace(":", "")}` };
     await runWrk(server.origin, [probe], { ...options, seconds: 2 });
-    const before = cpuTimeMs(server.pid);
-    const perSecond = await runWrk(server.origin, [probe], { ...options, seconds });
-    return ((cpuTimeMs(server.pid) - before) * 1000) / (perSecond * seconds);
+    const { cpu } = await measureWrk(server, probe, { ...options, seconds });
+    if (cpu === undefined) throw new Error("node-floor reads CPU time from /proc: Linux only");
+    return cpu;
   } finally {
     await server.stop();
   }

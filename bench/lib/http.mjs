@@ -4,7 +4,7 @@
  * with the apps interleaved and their order rotated, then the echo rounds.
  */
 
-import { cpuTimeMs, startServer } from "./processes.mjs";
+import { startServer } from "./processes.mjs";
 import {
   ALL_PROBES,
   HTTP_SCENARIOS,
@@ -12,7 +12,7 @@ import {
   mismatch,
   WEBSOCKET_PATH,
 } from "./scenarios.mjs";
-import { runWrk } from "./wrk.mjs";
+import { measureWrk, runWrk } from "./wrk.mjs";
 import { echoProblem, echoRate } from "./ws-echo.mjs";
 
 const APPS = ["bare", "hono", "elysia", "h3", "edgelette", "bare2"];
@@ -64,22 +64,6 @@ async function checkServers(servers) {
   return { checked, failures };
 }
 
-/**
- * One wrk run: seconds per request (1 / throughput), and the server's CPU
- * microseconds per request (undefined without /proc). Server and wrk share
- * the cores, so throughput also depends on how the two were scheduled; CPU
- * per request is the server's own cost.
- */
-async function measure(server, probe, { seconds, connections, name }) {
-  const before = cpuTimeMs(server.pid);
-  const rate = await runWrk(server.origin, [probe], { seconds, connections, name });
-  const cpuMs = before === undefined ? undefined : cpuTimeMs(server.pid) - before;
-  return {
-    cost: 1 / rate,
-    cpu: cpuMs === undefined ? undefined : (cpuMs * 1000) / (rate * seconds),
-  };
-}
-
 /** Per scenario and app, one entry per round: `costs` (1 / throughput) and `cpu` (µs per request). */
 async function timeHttp(runtime, servers, { rounds, seconds, warmupSeconds, connections }) {
   for (const server of servers) {
@@ -92,7 +76,7 @@ async function timeHttp(runtime, servers, { rounds, seconds, warmupSeconds, conn
     for (const { id, timed } of HTTP_SCENARIOS) {
       for (const server of rotate(servers, round)) {
         const name = `${runtime}-${server.app}-${id}`;
-        const measured = await measure(server, timed, { seconds, connections, name });
+        const measured = await measureWrk(server, timed, { seconds, connections, name });
         record(costs[id], server.app, measured.cost);
         if (measured.cpu !== undefined) record(cpu[id], server.app, measured.cpu);
       }

@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { run } from "./processes.mjs";
+import { cpuTimeMs, run } from "./processes.mjs";
 
 const scripts = mkdtempSync(join(tmpdir(), "edgelette-bench-wrk-"));
 process.once("exit", () => rmSync(scripts, { recursive: true, force: true }));
@@ -109,4 +109,20 @@ export async function runWrk(origin, probes, { seconds, connections, name }) {
   const problem = statusProblem(result, probes);
   if (problem) throw new Error(`wrk ${name}: ${problem}\n${stdout}`);
   return result.requestsPerSecond;
+}
+
+/**
+ * One wrk run against a server from `startServer`: seconds per request
+ * (1 / throughput), and the server's CPU microseconds per request (undefined
+ * without /proc). Server and wrk share the cores, so throughput also depends
+ * on how the two were scheduled; CPU per request is the server's own cost.
+ */
+export async function measureWrk(server, probe, { seconds, connections, name }) {
+  const before = cpuTimeMs(server.pid);
+  const rate = await runWrk(server.origin, [probe], { seconds, connections, name });
+  const cpuMs = before === undefined ? undefined : cpuTimeMs(server.pid) - before;
+  return {
+    cost: 1 / rate,
+    cpu: cpuMs === undefined ? undefined : (cpuMs * 1000) / (rate * seconds),
+  };
 }
