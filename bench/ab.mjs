@@ -19,11 +19,13 @@ import { median, pairedRatio } from "./lib/stats.mjs";
 const USAGE = `node bench/ab.mjs --base <git-ref> [options]
   --base=<ref>        the commit to compare the working tree with (required)
   --runtimes=node,deno,bun    --scenarios=S1,S2,S3,S4,S5,S7
-  --rounds=N          paired rounds (default 9)   --sample-ms=N   per app and round (default 150)
+  --rounds=N          paired rounds (default 9; 301 with --calls)   --sample-ms=N   per app and round (default 150)
+  --calls             time app.fetch alone, bodies unread, one 1,024-request chunk per app and round:
+                      finer than the default for changes of a few percent (bench/timing.ts, sampleCalls)
   --keep              keep the temporary builds (their folder is printed)`;
 
 function parseArgs(args) {
-  const options = { runtimes: ["node", "deno", "bun"], rounds: 9, sampleMs: 150, keep: false };
+  const options = { runtimes: ["node", "deno", "bun"], sampleMs: 150, keep: false, calls: false };
   for (let index = 0; index < args.length; index++) {
     const [flag, inline] = args[index].split(/=(.*)/s);
     const value = () => inline ?? args[++index];
@@ -33,10 +35,12 @@ function parseArgs(args) {
     else if (flag === "--rounds") options.rounds = Number(value());
     else if (flag === "--sample-ms") options.sampleMs = Number(value());
     else if (flag === "--keep") options.keep = true;
+    else if (flag === "--calls") options.calls = true;
     else if (flag === "--help") options.help = true;
     else throw new Error(`unknown option ${args[index]}\n${USAGE}`);
   }
   if (!options.help && !options.base) throw new Error(`--base is required\n${USAGE}`);
+  options.rounds ??= options.calls ? 301 : 9;
   if (!(options.rounds >= 3)) throw new Error("--rounds must be at least 3");
   return options;
 }
@@ -119,12 +123,13 @@ async function main() {
   try {
     const builds = await buildBoth(dir, sha);
     if (options.runtimes.includes("node")) await buildForNode();
-    const config = { ...builds, rounds: options.rounds, sampleMs: options.sampleMs };
+    const { rounds, sampleMs, calls } = options;
+    const config = { ...builds, rounds, sampleMs, calls };
     if (options.scenarios) config.scenarios = options.scenarios;
     const dirty = git("status", "--porcelain").trim() !== "" ? " + uncommitted changes" : "";
     const head = git("rev-parse", "--short", "HEAD").trim();
     const lines = [
-      `A/B in process: new = working tree (${head}${dirty}), old = ${options.base} (${sha.slice(0, 7)}); ${options.rounds} paired rounds of ${options.sampleMs} ms per app.`,
+      `A/B in process: new = working tree (${head}${dirty}), old = ${options.base} (${sha.slice(0, 7)}); ${rounds} paired rounds of ${calls ? "1,024 `app.fetch` calls, bodies unread," : `${sampleMs} ms`} per app.`,
       "",
       "| runtime | scenario | new/old | noise: old2/old | ns per request new / old | new faster in | |",
       "| --- | --- | --- | --- | --- | --- | --- |",

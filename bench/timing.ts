@@ -15,6 +15,8 @@ export interface TimingConfig {
   warmupMs?: number;
   /** The scenarios to time (default: every HTTP scenario). */
   scenarios?: string[];
+  /** Each round times one chunk of `app.fetch` calls per app, bodies unread (`sampleCalls`). */
+  calls?: boolean;
 }
 
 // Requests are built in chunks outside the timed part: the bench times the
@@ -68,6 +70,26 @@ export async function sample(app: FetchApp, probe: Probe, ms: number): Promise<n
   return (elapsed * 1e6) / count;
 }
 
+/**
+ * Nanoseconds per `app.fetch` call over one chunk, the bodies left unread:
+ * what the framework itself does per request. The A/B tool's finer
+ * instrument (`--calls`): a full sample also times the body read and the
+ * event loop's turns, and swings by a third from round to round on a shared
+ * machine, more than a change of a few percent. A chunk is short (0.3 ms for
+ * Deno's `GET /`), so hundreds of paired rounds fit in the time of a few.
+ */
+async function sampleCalls(app: FetchApp, probe: Probe): Promise<number> {
+  const requests = Array.from({ length: CHUNK }, () => toRequest(probe));
+  const start = performance.now();
+  for (const request of requests) {
+    const answer = app.fetch(request);
+    if (!(answer instanceof Response)) await answer;
+  }
+  const elapsed = performance.now() - start;
+  await yieldToEventLoop();
+  return (elapsed * 1e6) / CHUNK;
+}
+
 function rotate<T>(list: readonly T[], by: number): T[] {
   const shift = by % list.length;
   return [...list.slice(shift), ...list.slice(0, shift)];
@@ -88,11 +110,14 @@ export async function timeAll(apps: ReadonlyMap<string, FetchApp>, config: Timin
       await sample(app, probe as Probe, warmupMs);
     }
   }
+  const measure = config.calls
+    ? (app: FetchApp, probe: Probe) => sampleCalls(app, probe)
+    : (app: FetchApp, probe: Probe) => sample(app, probe, sampleMs);
   for (let round = 0; round < rounds; round++) {
     for (const { id, timed: probe } of timed) {
       for (const name of rotate([...apps.keys()], round)) {
         const app = apps.get(name) as FetchApp;
-        samples[id][name].push(await sample(app, probe as Probe, sampleMs));
+        samples[id][name].push(await measure(app, probe as Probe));
       }
     }
   }

@@ -79,9 +79,14 @@ app is built from each (\`new\`, \`old\`, and a second \`old\` as the noise cont
 against every scenario, then timed on the in-process scenarios, the three interleaved and their
 order rotated per round. It prints a markdown table: \`new/old\` per runtime and scenario (median
 of the paired rounds, lowest and highest in brackets), \`old2/old\` beside it, the medians in ns,
-and a verdict (faster or slower only beyond the noise control's worst round). Options:
-\`--runtimes=node,deno,bun\`, \`--scenarios=S1,S4\`, \`--rounds=9\`, \`--sample-ms=150\`, \`--keep\`
-(keep the builds). Both builds resolve packages through this checkout's \`node_modules\`.`;
+the rounds \`new\` was cheaper in, and a verdict: faster or slower only when a sign test over the
+paired rounds gives p < 0.05. A round swings by a third either way here, so the default
+(rounds of 150 ms, each request built, answered and its body read) resolves changes of about
+10% and more. \`--calls\` times the app's \`fetch\` alone, bodies unread, one chunk of
+1,024 calls per app and round, 301 rounds: the framework's own work per request, fine enough
+for a few percent. Options: \`--runtimes=node,deno,bun\`, \`--scenarios=S1,S4\`, \`--rounds=9\`,
+\`--sample-ms=150\`, \`--calls\`, \`--keep\` (keep the builds). Both builds resolve packages through
+this checkout's \`node_modules\`.`;
 
 function cell(ratio) {
   if (!ratio) return "n/a";
