@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { Config } from "../src/config.ts";
 import { createSourceReader } from "../src/debug/source-reader.ts";
 import { HTTPException } from "../src/exceptions.ts";
+import { isResponse } from "../src/layer.ts";
 import { DEFAULT_REQUEST_TIMEOUT, Deadlines } from "../src/server/deadline.ts";
 import {
   createExecutionContext,
@@ -217,7 +218,7 @@ export async function serve(app: Fetchable, options: ServeOptions = {}): Promise
       // An accepted upgrade goes to Bun now, with the headers of the app's answer.
       const finish = (response: Response) =>
         transport?.accepted ? transport.upgrade(response) : response;
-      return answer instanceof Response ? finish(answer) : answer.then(finish);
+      return isResponse(answer) ? finish(answer) : answer.then(finish);
     },
     websocket: {
       idleTimeout: 0, // sessions have their own idleTimeout; Bun's default (120 s) would cut them

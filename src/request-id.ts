@@ -3,6 +3,7 @@
 // `outerMiddleware`, outside the 500 layer, so 500s and WebSocket denials
 // carry it too, and the 500 handler, `onError` and the debug page can read it.
 
+import { isResponse } from "./layer.ts";
 import type { Middleware } from "./types.ts";
 
 export interface RequestIdOptions {
@@ -64,7 +65,7 @@ function incomingId(headers: Headers, header: string, maxLength: number): string
  * around the same body, which keeps streaming as it was.
  */
 function withHeader(response: Response, header: string, id: string): Response {
-  if (!(response instanceof Response)) return response; // the outer 500 layer's to answer
+  if (!isResponse(response)) return response; // the outer 500 layer's to answer
   try {
     response.headers.set(header, id);
     return response;

@@ -1,5 +1,6 @@
 import { HTTPException, WebSocketException } from "../exceptions.ts";
 import { type HandlerEntries, HandlerTable } from "../handler-table.ts";
+import { isRequest } from "../layer.ts";
 import { JSONResponse, PlainTextResponse } from "../responses.ts";
 import type { ExceptionHandler, WebSocketExceptionHandler } from "../types.ts";
 import type { HandledSocket } from "./handle.ts";
@@ -29,7 +30,7 @@ export function httpExceptionResponse(_request: Request, exc: HTTPException): Re
  * outside a WebSocket endpoint it is a bug, so it goes on to the 500 layer.
  */
 export function closeWithWebSocketException(target: unknown, exc: WebSocketException): void {
-  if (target instanceof Request) throw exc;
+  if (isRequest(target)) throw exc;
   (target as HandledSocket).close(exc.code, exc.reason);
 }
 

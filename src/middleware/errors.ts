@@ -4,7 +4,7 @@ import { keepWholeStacks, tracebackResponse } from "../debug/traceback.ts";
 import { enableStackCapture } from "../error-base.ts";
 import { isClientDisconnect, isHTTPException } from "../exceptions.ts";
 import type { HandlerKey, HandlerTable } from "../handler-table.ts";
-import type { Answer, Layer } from "../layer.ts";
+import { type Answer, isResponse, type Layer } from "../layer.ts";
 import { notifyReported } from "../observe.ts";
 import {
   consoleReporter,
@@ -130,7 +130,7 @@ export class ServerErrorMiddleware {
 
   /** The layer below answered (or missed, or promised): send it, or recover from its error. */
   #settle(outcome: Outcome, request: Request, ctx: RequestContext): Answer {
-    if (outcome instanceof Response) return this.#send(outcome, request, ctx);
+    if (isResponse(outcome)) return this.#send(outcome, request, ctx);
     if (isHTTPException(outcome)) return this.#recover(outcome, request, ctx);
     return outcome.then(
       (response) => this.#send(response, request, ctx),
@@ -148,7 +148,7 @@ export class ServerErrorMiddleware {
       return this.#unhandled(handlerError, request, ctx);
     }
     if (answer === undefined) return this.#unhandled(error, request, ctx);
-    if (answer instanceof Response) return this.#send(answer, request, ctx);
+    if (isResponse(answer)) return this.#send(answer, request, ctx);
     return answer.then(
       (response) => this.#send(response, request, ctx),
       (handlerError) => this.#unhandled(handlerError, request, ctx),
@@ -163,7 +163,7 @@ export class ServerErrorMiddleware {
     const answer = this.#debug
       ? this.#traceback(error, request, ctx)
       : this.#callUnhandledHandler(error, request, ctx);
-    if (answer instanceof Response) return this.#send(answer, request, ctx);
+    if (isResponse(answer)) return this.#send(answer, request, ctx);
     return answer.then((response) => this.#send(response, request, ctx));
   }
 
@@ -191,7 +191,7 @@ export class ServerErrorMiddleware {
    * midway. Whatever came back must be a `Response` (middleware can get it wrong).
    */
   #send(response: unknown, request: Request, ctx: RequestContext): Answer {
-    if (!(response instanceof Response)) {
+    if (!isResponse(response)) {
       return this.#unhandled(notAResponse(response, "the handler"), request, ctx);
     }
     let sent = response;

@@ -2,7 +2,7 @@ import { RequestContext } from "../context.ts";
 import { enableStackCapture } from "../error-base.ts";
 import { type HTTPException, isHTTPException } from "../exceptions.ts";
 import type { HandlerEntries, HandlerKey, HandlerTable } from "../handler-table.ts";
-import type { Answer, Layer } from "../layer.ts";
+import { type Answer, isResponse, type Layer } from "../layer.ts";
 import { isMatcher, type Matcher } from "../routing/found.ts";
 import { callMount } from "../routing/mount.ts";
 import type {
@@ -92,7 +92,7 @@ export class ExceptionMiddleware {
     } catch (exc) {
       return this.#handle(exc, request, ctx);
     }
-    if (outcome instanceof Response) return outcome;
+    if (isResponse(outcome)) return outcome;
     if (isHTTPException(outcome)) return this.#handle(outcome, request, ctx);
     return outcome.then(undefined, (exc) => this.#handle(exc, request, ctx));
   };

@@ -1,6 +1,6 @@
 import { isHTTPException } from "../exceptions.ts";
 import type { HandlerTable } from "../handler-table.ts";
-import type { Answer } from "../layer.ts";
+import { type Answer, isRequest, isResponse } from "../layer.ts";
 import type {
   AnyExceptionHandler,
   Context,
@@ -37,7 +37,7 @@ export function handle(
   target: Request | HandledSocket,
   ctx: Context,
 ): Answer | undefined {
-  if (target instanceof Request) return respond(table.lookup(exc), exc, target, ctx);
+  if (isRequest(target)) return respond(table.lookup(exc), exc, target, ctx);
   return endOnSocket(table, exc, target, ctx);
 }
 
@@ -100,7 +100,7 @@ export function callHandler(
   } catch (error) {
     throw keepCause(error, exc);
   }
-  if (answer instanceof Response) return answer;
+  if (isResponse(answer)) return answer;
   return Promise.resolve(answer).then(
     (response) => checkResponse(response, exc),
     (error) => Promise.reject(keepCause(error, exc)),
@@ -108,7 +108,7 @@ export function callHandler(
 }
 
 function checkResponse(response: unknown, exc: unknown): Response {
-  if (response instanceof Response) return response;
+  if (isResponse(response)) return response;
   throw new TypeError(
     `exception handler for ${describe(exc)} returned ${describe(response)}, not a Response`,
     { cause: exc },

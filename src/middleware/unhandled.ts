@@ -1,5 +1,5 @@
 import type { HandlerTable } from "../handler-table.ts";
-import type { Answer } from "../layer.ts";
+import { type Answer, isResponse } from "../layer.ts";
 import { PlainTextResponse } from "../responses.ts";
 import type { Context } from "../types.ts";
 
@@ -36,10 +36,10 @@ export function callUnhandledHandler(
   } catch (handlerError) {
     return failed(handlerError);
   }
-  if (answer instanceof Response) return answer;
+  if (isResponse(answer)) return answer;
   return Promise.resolve(answer).then(
     (response: unknown) =>
-      response instanceof Response ? response : failed(notAResponse(response, "the 500 handler")),
+      isResponse(response) ? response : failed(notAResponse(response, "the 500 handler")),
     failed,
   );
 }

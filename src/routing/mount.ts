@@ -1,5 +1,6 @@
 import { RequestContext } from "../context.ts";
 import { HTTPException } from "../exceptions.ts";
+import { isResponse } from "../layer.ts";
 import { describe } from "../middleware/handle.ts";
 import type { Context } from "../types.ts";
 import type { Mount } from "./route.ts";
@@ -46,7 +47,7 @@ export async function callMount(
   } finally {
     if (internal) internal.upstream = false;
   }
-  if (response instanceof Response) return response;
+  if (isResponse(response)) return response;
   throw new TypeError(
     `the handler mounted at ${mount.prefix || "/"} returned ${describe(response)}, not a Response`,
   );

@@ -1,4 +1,4 @@
-import type { Answer, Layer } from "../layer.ts";
+import { type Answer, isResponse, type Layer } from "../layer.ts";
 import { PlainTextResponse, withBackgroundOf } from "../responses.ts";
 import { firstChunk, PulledResponse } from "../streaming.ts";
 import type { Endpoint, WebSocketEndpoint } from "../types.ts";
@@ -64,7 +64,7 @@ export class Route<S extends RouteSchemas = Record<never, never>> {
    * records one framework frame fewer (V8 records up to ten, ~0.2 µs each).
    */
   finish(request: Request, answer: ReturnType<Endpoint>): Answer {
-    if (answer instanceof Response) return this.#finish(request, answer);
+    if (isResponse(answer)) return this.#finish(request, answer);
     return Promise.resolve(answer).then((response) => this.#finish(request, response));
   }
 
@@ -75,7 +75,7 @@ export class Route<S extends RouteSchemas = Record<never, never>> {
    * from the endpoint would (S-STR-1).
    */
   #finish(request: Request, response: unknown): Answer {
-    if (!(response instanceof Response)) {
+    if (!isResponse(response)) {
       throw new TypeError(
         `the endpoint for ${request.method} ${this.path} returned ${typeof response}, not a Response`,
       );

@@ -1,3 +1,4 @@
+import { isResponse } from "../layer.ts";
 import { rawPathOf } from "../routing/request-path.ts";
 
 /**
@@ -133,7 +134,7 @@ export class Deadlines {
     stuck?: () => StuckRequest,
     report: (error: RequestTimeoutError) => void = this.#report,
   ): Response | Promise<Response> {
-    if (answer instanceof Response) return answer;
+    if (isResponse(answer)) return answer;
     return new Promise((resolve) => {
       const pending = new PendingAnswer(request, resolve, stuck, report, this.#timeout);
       this.#pending.add(pending);

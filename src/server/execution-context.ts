@@ -1,4 +1,5 @@
 import { SOURCE_READER, type SourceReader } from "../debug/source-reader.ts";
+import { isResponse } from "../layer.ts";
 import { serverErrorResponse } from "../middleware/unhandled.ts";
 import { WEBSOCKET_UPGRADER, type WebSocketUpgrader } from "../websocket/transport.ts";
 
@@ -109,7 +110,7 @@ export function orServerError(
   answer: Response | Promise<Response>,
   report: (error: unknown) => void,
 ): Response | Promise<Response> {
-  if (answer instanceof Response) return answer;
+  if (isResponse(answer)) return answer;
   return Promise.resolve(answer).then(undefined, (error) => serverError(error, report));
 }
 
