@@ -34,7 +34,7 @@ export function runRouter(router: Matcher, table: HandlerTable): Below {
       case "route":
         ctx.params = found.params;
         ctx.route = found.pattern;
-        return found.route.finish(request, found.route.endpoint(request, ctx));
+        return found.route.finish(found.method, found.route.endpoint(request, ctx));
       case "websocket":
         ctx.params = found.params;
         ctx.route = found.pattern;

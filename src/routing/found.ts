@@ -7,7 +7,14 @@ import type { Mount, Route, WebSocketRoute } from "./route.ts";
  * wrk), and a 404 is the most common answer a scanner gets.
  */
 export type Found =
-  | { kind: "route"; route: Route; params: Record<string, unknown>; pattern: string }
+  /** `method` is the request's, read once (see `Route.finish`). */
+  | {
+      kind: "route";
+      route: Route;
+      params: Record<string, unknown>;
+      pattern: string;
+      method: string;
+    }
   | { kind: "websocket"; route: WebSocketRoute; params: Record<string, unknown>; pattern: string }
   /** A mounted app or fetch handler, with the path it is handed and the prefixes joined. */
   | { kind: "mount"; mount: Mount; rest: string; prefix: string }

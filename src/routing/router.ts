@@ -120,7 +120,7 @@ export class Router implements Matcher {
       ? this.#static.get(path)?.get(method)
       : undefined;
     if (route !== undefined)
-      return { kind: "route", route, params: {}, pattern: prefix + route.path };
+      return { kind: "route", route, params: {}, pattern: prefix + route.path, method };
     const [matches, stash] = findAll(matcher, path);
     const upgrade =
       this.#hasWebSocketRoutes && hasWebSocketRoute(matches) && isWebSocketUpgrade(request, method);
@@ -134,7 +134,9 @@ export class Router implements Matcher {
       if (route instanceof WebSocketRoute) {
         return { kind: "websocket", route, params: converted, pattern };
       }
-      if (route.methods.has(method)) return { kind: "route", route, params: converted, pattern };
+      if (route.methods.has(method)) {
+        return { kind: "route", route, params: converted, pattern, method };
+      }
       allowed ??= new Set();
       for (const each of route.methods) allowed.add(each);
     }
