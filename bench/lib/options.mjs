@@ -12,10 +12,11 @@ const PRESETS = {
     http: { rounds: 1, seconds: 1, warmupSeconds: 1, connections: 32 },
     websocket: { rounds: 1, seconds: 1, connections: 8 },
   },
-  // The real run (about 14 minutes on 2 cores).
+  // The real run (about 15 minutes on 2 cores). Nine in-process rounds: over five
+  // full runs, a median of five swung by up to 20% from run to run on this machine.
   full: {
     timed: true,
-    inprocess: { rounds: 5, sampleMs: 150, warmupMs: 200 },
+    inprocess: { rounds: 9, sampleMs: 150, warmupMs: 200 },
     memory: { small: 10_000, large: 1_000_000 },
     http: { rounds: 3, seconds: 1, warmupSeconds: 2, connections: 32 },
     websocket: { rounds: 3, seconds: 1, connections: 8 },
@@ -50,7 +51,7 @@ function withRounds(preset, args) {
 }
 
 export const USAGE = `npm run bench [-- options]
-  (none)        the full run (about 14 minutes); writes docs/BENCHMARKS.md
+  (none)        the full run (about 15 minutes); writes docs/BENCHMARKS.md
   --smoke       correctness only (about 20 s): every app × scenario × runtime, in process and over HTTP
   --quick       every phase, short, for developing the harness (numbers not for quoting)
   --runtimes=node,deno,bun    --phases=inprocess,memory,http    --no-write (print only)

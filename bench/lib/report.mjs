@@ -7,7 +7,7 @@ import { targets } from "./targets.mjs";
 
 const HEADER = `# Benchmarks
 
-\`npm run bench\` runs everything (about 14 minutes on 2 cores) and rewrites this file.
+\`npm run bench\` runs everything (about 15 minutes on 2 cores) and rewrites this file.
 \`npm run bench -- --smoke\` (about 15 s, part of \`npm test\`) only checks that every app answers
 every scenario correctly on every runtime, in process and over HTTP. \`--quick\` is a short run
 for working on the harness; its numbers are not for quoting. Narrow a run with
