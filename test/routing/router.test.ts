@@ -20,6 +20,16 @@ describe("Router.match: what it found, without answering", () => {
     expect(found).toMatchObject({ kind: "route", route: items, params: {}, pattern: "/items" });
   });
 
+  it("S-ROU-1: paths of the same length each find their own route; another of that length is a 404", () => {
+    const admin = new Route("/admin", () => new PlainTextResponse("admin"));
+    const users = new Route("/users", () => new PlainTextResponse("users"));
+    const sameLength = new Router([admin, users, new Route("/", () => new PlainTextResponse("/"))]);
+    expect(sameLength.match(get("/users"))).toMatchObject({ kind: "route", route: users });
+    expect(sameLength.match(get("/admin"))).toMatchObject({ kind: "route", route: admin });
+    const miss = sameLength.match(get("/other"));
+    expect(miss.kind === "miss" && (miss.answer as HTTPException).statusCode).toBe(404);
+  });
+
   it("S-OBS-1: a mounted router is entered at once; the pattern joins the prefixes", () => {
     const found = router.match(get("/api/users/7"));
     expect(found).toMatchObject({ kind: "route", route: user, params: { id: 7 } });
