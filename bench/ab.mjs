@@ -21,7 +21,7 @@ const USAGE = `node bench/ab.mjs --base <git-ref> [options]
   --runtimes=node,deno,bun    --scenarios=S1,S2,S3,S4,S5,S7
   --rounds=N          paired rounds (default 9; 301 with --calls)   --sample-ms=N   per app and round (default 150)
   --calls             time app.fetch alone, bodies unread, one 1,024-request chunk per app and round:
-                      finer than the default for changes of a few percent (bench/timing.ts, sampleCalls)
+                      resolves about 5%, finer than the default (bench/timing.ts, sampleCalls)
   --keep              keep the temporary builds (their folder is printed)`;
 
 function parseArgs(args) {

@@ -83,8 +83,9 @@ the rounds \`new\` was cheaper in, and a verdict: faster or slower only when a s
 paired rounds gives p < 0.05. A round swings by a third either way here, so the default
 (rounds of 150 ms, each request built, answered and its body read) resolves changes of about
 10% and more. \`--calls\` times the app's \`fetch\` alone, bodies unread, one chunk of
-1,024 calls per app and round, 301 rounds: the framework's own work per request, fine enough
-for a few percent. Options: \`--runtimes=node,deno,bun\`, \`--scenarios=S1,S4\`, \`--rounds=9\`,
+1,024 calls per app and round, 301 rounds: the framework's own work per request. It resolves
+about 5%; on Deno, results of 1–3% flipped between two runs of the same comparison (each
+process compiles differently), so repeat one before trusting it. Options: \`--runtimes=node,deno,bun\`, \`--scenarios=S1,S4\`, \`--rounds=9\`,
 \`--sample-ms=150\`, \`--calls\`, \`--keep\` (keep the builds). Both builds resolve packages through
 this checkout's \`node_modules\`.`;
 
