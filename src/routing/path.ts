@@ -230,7 +230,8 @@ function convertSlots(
 ): Record<string, unknown> | undefined {
   // Names were checked to be identifiers (and not `__proto__`) at compile time.
   const params: Record<string, unknown> = {};
-  for (const slot of slots) {
+  for (let index = 0; index < slots.length; index++) {
+    const slot = slots[index] as Slot;
     const text =
       stash === undefined
         ? (raw as Params)[slot.key]

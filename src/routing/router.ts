@@ -24,7 +24,9 @@ function isWebSocketUpgrade(request: Request, method: string): boolean {
 }
 
 function hasWebSocketRoute(matches: Matches<BaseRoute>[0]): boolean {
-  for (const [route] of matches) if (route instanceof WebSocketRoute) return true;
+  for (let index = 0; index < matches.length; index++) {
+    if ((matches[index] as Matches<BaseRoute>[0][number])[0] instanceof WebSocketRoute) return true;
+  }
   return false;
 }
 
@@ -121,7 +123,12 @@ export class Router implements Matcher {
     const upgrade =
       this.#hasWebSocketRoutes && hasWebSocketRoute(matches) && isWebSocketUpgrade(request, method);
     let allowed: Set<string> | undefined;
-    for (const [route, params] of matches) {
+    // Indexed loops, no destructuring, on every request's path: on Deno, for-of and `[a, b] =`
+    // allocated iterators per request (a path parameter: 2,883 → 2,273 heap bytes, alloc mode).
+    for (let index = 0; index < matches.length; index++) {
+      const match = matches[index] as Matches<BaseRoute>[0][number];
+      const route = match[0];
+      const params = match[1];
       if (route instanceof Mount) return this.#enter(route, path, request, prefix);
       if (route instanceof WebSocketRoute !== upgrade) continue;
       const converted = route.compiled.convert(params, stash);
@@ -206,7 +213,11 @@ function staticRoute(
   method: string,
 ): Route | undefined {
   if (candidates === undefined) return undefined;
-  for (const each of candidates) if (each.path === path) return each.byMethod.get(method);
+  // Indexed (see `#find`): a for-of here added ~90 heap bytes to every `GET /` on Deno.
+  for (let index = 0; index < candidates.length; index++) {
+    const each = candidates[index] as StaticPath;
+    if (each.path === path) return each.byMethod.get(method);
+  }
   return undefined;
 }
 
