@@ -23,9 +23,12 @@ function isWebSocketUpgrade(request: Request, method: string): boolean {
   return method === "GET" && request.headers.get("upgrade")?.toLowerCase() === "websocket";
 }
 
-function hasWebSocketRoute(matches: Matches<BaseRoute>[0]): boolean {
+/** One route Hono matched, with its raw parameters. */
+type Match = Matches<BaseRoute>[0][number];
+
+function hasWebSocketRoute(matches: readonly Match[]): boolean {
   for (let index = 0; index < matches.length; index++) {
-    if ((matches[index] as Matches<BaseRoute>[0][number])[0] instanceof WebSocketRoute) return true;
+    if ((matches[index] as Match)[0] instanceof WebSocketRoute) return true;
   }
   return false;
 }
@@ -119,14 +122,16 @@ export class Router implements Matcher {
     const route = staticRoute(this.#static[path.length], path, method);
     if (route !== undefined)
       return { kind: "route", route, params: {}, pattern: prefix + route.path, method };
-    const [matches, stash] = findAll(matcher, path);
+    // Indexed reads, no destructuring, on every request's path: on Deno, for-of and `[a, b] =`
+    // allocated iterators per request (a path parameter: 2,883 → 2,196 heap bytes, alloc mode).
+    const matched = findAll(matcher, path);
+    const matches = matched[0];
+    const stash = matched[1];
     const upgrade =
       this.#hasWebSocketRoutes && hasWebSocketRoute(matches) && isWebSocketUpgrade(request, method);
     let allowed: Set<string> | undefined;
-    // Indexed loops, no destructuring, on every request's path: on Deno, for-of and `[a, b] =`
-    // allocated iterators per request (a path parameter: 2,883 → 2,273 heap bytes, alloc mode).
     for (let index = 0; index < matches.length; index++) {
-      const match = matches[index] as Matches<BaseRoute>[0][number];
+      const match = matches[index] as Match;
       const route = match[0];
       const params = match[1];
       if (route instanceof Mount) return this.#enter(route, path, request, prefix);
@@ -224,8 +229,9 @@ function staticRoute(
 function byLength(paths: ReadonlyMap<string, ReadonlyMap<string, Route>>): StaticPath[][] {
   const lists: StaticPath[][] = [];
   for (const [path, byMethod] of paths) {
-    lists[path.length] ??= [];
-    lists[path.length]?.push({ path, byMethod });
+    const sameLength = lists[path.length] ?? [];
+    sameLength.push({ path, byMethod });
+    lists[path.length] = sameLength;
   }
   return lists;
 }
