@@ -7,8 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Duplex, Readable } from "node:stream";
-import { unreadText } from "../src/deferred-body.ts";
-import { isBuffered } from "../src/responses.ts";
+import { isBuffered, unreadText } from "../src/buffered-response.ts";
 
 /**
  * Whether the client left before its response was complete, as an

@@ -10,9 +10,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
+import { deferBodyStreams } from "../src/buffered-response.ts";
 import { Config } from "../src/config.ts";
 import { createSourceReader } from "../src/debug/source-reader.ts";
-import { deferBodyStreams } from "../src/deferred-body.ts";
 import { DEFAULT_REQUEST_TIMEOUT, Deadlines } from "../src/server/deadline.ts";
 import {
   createExecutionContext,

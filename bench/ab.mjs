@@ -22,6 +22,7 @@ const USAGE = `node bench/ab.mjs --base <git-ref> [options]
   --rounds=N          paired rounds (default 9; 301 with --calls)   --sample-ms=N   per app and round (default 150)
   --calls             time app.fetch alone, bodies unread, one 1,024-request chunk per app and round:
                       resolves about 5%, finer than the default (bench/timing.ts, sampleCalls)
+  --read-bodies       with --calls: each body is read too, inside the timed chunk (response classes)
   --keep              keep the temporary builds (their folder is printed)`;
 
 function parseArgs(args) {
@@ -36,11 +37,14 @@ function parseArgs(args) {
     else if (flag === "--sample-ms") options.sampleMs = Number(value());
     else if (flag === "--keep") options.keep = true;
     else if (flag === "--calls") options.calls = true;
+    else if (flag === "--read-bodies") options.readBodies = true;
     else if (flag === "--help") options.help = true;
     else throw new Error(`unknown option ${args[index]}\n${USAGE}`);
   }
   if (!options.help && !options.base) throw new Error(`--base is required\n${USAGE}`);
   options.rounds ??= options.calls ? 301 : 9;
+  if (options.readBodies && !options.calls)
+    throw new Error(`--read-bodies needs --calls\n${USAGE}`);
   if (!(options.rounds >= 3)) throw new Error("--rounds must be at least 3");
   return options;
 }
@@ -123,13 +127,13 @@ async function main() {
   try {
     const builds = await buildBoth(dir, sha);
     if (options.runtimes.includes("node")) await buildForNode();
-    const { rounds, sampleMs, calls } = options;
-    const config = { ...builds, rounds, sampleMs, calls };
+    const { rounds, sampleMs, calls, readBodies } = options;
+    const config = { ...builds, rounds, sampleMs, calls, readBodies };
     if (options.scenarios) config.scenarios = options.scenarios;
     const dirty = git("status", "--porcelain").trim() !== "" ? " + uncommitted changes" : "";
     const head = git("rev-parse", "--short", "HEAD").trim();
     const lines = [
-      `A/B in process: new = working tree (${head}${dirty}), old = ${options.base} (${sha.slice(0, 7)}); ${rounds} paired rounds of ${calls ? "1,024 `app.fetch` calls, bodies unread," : `${sampleMs} ms`} per app.`,
+      `A/B in process: new = working tree (${head}${dirty}), old = ${options.base} (${sha.slice(0, 7)}); ${rounds} paired rounds of ${calls ? `1,024 \`app.fetch\` calls, bodies ${readBodies ? "read" : "unread"},` : `${sampleMs} ms`} per app.`,
       "",
       "| runtime | scenario | new/old | noise: old2/old | ns per request new / old | new faster in | |",
       "| --- | --- | --- | --- | --- | --- | --- |",

@@ -17,6 +17,8 @@ export interface TimingConfig {
   scenarios?: string[];
   /** Each round times one chunk of `app.fetch` calls per app, bodies unread (`sampleCalls`). */
   calls?: boolean;
+  /** With `calls`: each body is read too, inside the timed chunk (the cost a response class adds on reading). */
+  readBodies?: boolean;
 }
 
 // Requests are built in chunks outside the timed part: the bench times the
@@ -78,12 +80,13 @@ export async function sample(app: FetchApp, probe: Probe, ms: number): Promise<n
  * machine, more than a change of a few percent. A chunk is short (0.3 ms for
  * Deno's `GET /`), so hundreds of paired rounds fit in the time of a few.
  */
-async function sampleCalls(app: FetchApp, probe: Probe): Promise<number> {
+async function sampleCalls(app: FetchApp, probe: Probe, readBodies: boolean): Promise<number> {
   const requests = Array.from({ length: CHUNK }, () => toRequest(probe));
   const start = performance.now();
   for (const request of requests) {
     const answer = app.fetch(request);
-    if (!(answer instanceof Response)) await answer;
+    if (readBodies) await (await answer).text();
+    else if (!(answer instanceof Response)) await answer;
   }
   const elapsed = performance.now() - start;
   await yieldToEventLoop();
@@ -111,7 +114,7 @@ export async function timeAll(apps: ReadonlyMap<string, FetchApp>, config: Timin
     }
   }
   const measure = config.calls
-    ? (app: FetchApp, probe: Probe) => sampleCalls(app, probe)
+    ? (app: FetchApp, probe: Probe) => sampleCalls(app, probe, config.readBodies === true)
     : (app: FetchApp, probe: Probe) => sample(app, probe, sampleMs);
   for (let round = 0; round < rounds; round++) {
     for (const { id, timed: probe } of timed) {

@@ -1,4 +1,5 @@
 export { App, type AppOptions, buildStack } from "./app.ts";
+export type { BackgroundTask } from "./background.ts";
 export { Config } from "./config.ts";
 export {
   ClientDisconnect,
@@ -22,7 +23,6 @@ export type { ErrorReporter, FailureKind, ReportInfo } from "./reporting.ts";
 export { type ReadJsonOptions, readJson } from "./request-body.ts";
 export { type RequestIdOptions, requestId } from "./request-id.ts";
 export {
-  type BackgroundTask,
   type EdgeletteResponseInit,
   HTMLResponse,
   JSONResponse,

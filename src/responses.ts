@@ -1,62 +1,14 @@
 /**
- * Response classes with a fixed content type, and the background tasks a
- * response may carry. They are plain `Response` subclasses: anything that
+ * Response classes with a fixed content type, each of which may carry
+ * background tasks. They are plain `Response` subclasses: anything that
  * takes a `Response` takes them.
  */
-import { TextBodyResponse } from "./deferred-body.ts";
-
-/** Work to run after the response is handed over. */
-export type BackgroundTask = () => unknown;
+import type { Background } from "./background.ts";
+import { BufferedResponse, isNullBodyStatus } from "./buffered-response.ts";
 
 export interface EdgeletteResponseInit extends ResponseInit {
   /** One task or a list, run in order after the response; a failure stops the list. */
-  background?: BackgroundTask | readonly BackgroundTask[];
-}
-
-// Most responses carry no tasks: a side table keeps the response objects plain.
-const backgroundTasks = new WeakMap<Response, readonly BackgroundTask[]>();
-// Entries set and not yet taken. While there are none, taking is no lookup: every
-// response sent asks, and a miss in a `WeakMap` costs ~20 ns on Deno (~10 on Bun).
-// An entry whose response was dropped unsent only keeps the lookups on.
-let untaken = 0;
-
-function keepBackground(response: Response, tasks: readonly BackgroundTask[]): void {
-  backgroundTasks.set(response, tasks);
-  untaken++;
-}
-
-/** Removes and returns the background tasks of `response`, so they run exactly once. */
-export function takeBackground(response: Response): readonly BackgroundTask[] | undefined {
-  if (untaken === 0) return undefined;
-  const tasks = backgroundTasks.get(response);
-  if (tasks !== undefined) {
-    backgroundTasks.delete(response);
-    untaken--;
-  }
-  return tasks;
-}
-
-/** `replacement`, which stands in for `response` (a HEAD served by GET), with its background tasks. */
-export function withBackgroundOf(response: Response, replacement: Response): Response {
-  const tasks = takeBackground(response);
-  if (tasks !== undefined) keepBackground(replacement, tasks);
-  return replacement;
-}
-
-/** Attaches `background` (one task or a list) to `response`; returns it. */
-export function withBackground(
-  response: Response,
-  background: EdgeletteResponseInit["background"],
-): Response {
-  if (background !== undefined) {
-    keepBackground(response, typeof background === "function" ? [background] : [...background]);
-  }
-  return response;
-}
-
-/** True when the body is known to be complete (no user stream that could fail midway). */
-export function isBuffered(response: Response): boolean {
-  return response instanceof BufferedResponse || response.body === null;
+  background?: Background;
 }
 
 // A response copies the headers it is given (Fetch spec, "fill"), so the
@@ -70,13 +22,6 @@ const HTML_TYPE = "text/html; charset=utf-8";
 const HTML = new Headers({ "content-type": HTML_TYPE });
 const JSON_TYPE: HeadersInit = { "content-type": "application/json" };
 
-// Fetch's null body statuses a response can have: no body, so no content type (S-RES-2).
-const BODILESS = new Set([204, 205, 304]);
-
-function isBodiless(init: ResponseInit | undefined): boolean {
-  return init?.status !== undefined && BODILESS.has(init.status);
-}
-
 // The init of a response given none: read by the constructor, never kept or changed.
 const HTML_INIT: ResponseInit = Object.freeze({ headers: HTML });
 const JSON_INIT: ResponseInit = Object.freeze({ headers: JSON_TYPE });
@@ -86,7 +31,7 @@ function withContentType(
   contentType: string,
   shared: HeadersInit,
 ): ResponseInit {
-  if (isBodiless(init))
+  if (isNullBodyStatus(init.status))
     return { status: init.status, statusText: init.statusText, headers: init.headers };
   if (init.headers === undefined) {
     return { status: init.status, statusText: init.statusText, headers: shared };
@@ -94,31 +39,6 @@ function withContentType(
   const headers = new Headers(init.headers);
   if (!headers.has("content-type")) headers.set("content-type", contentType);
   return { status: init.status, statusText: init.statusText, headers };
-}
-
-/**
- * A 204, 205 or 304 carries no body: an empty one is dropped, so these
- * responses can carry background work too; any other is the caller's bug.
- */
-function bodyFor(body: string | null, init: ResponseInit | undefined): string | null {
-  if (!isBodiless(init)) return body;
-  if (body === null || body === "") return null;
-  throw new RangeError(`a ${init?.status} response has no body: pass "" (or null for JSON)`);
-}
-
-/**
- * The base of edgelette's responses: a body built from a complete value, so
- * the 500 layer need not watch it as a stream, and optional background tasks.
- */
-class BufferedResponse extends TextBodyResponse {
-  constructor(
-    body: string | null,
-    init: ResponseInit | undefined,
-    background: EdgeletteResponseInit["background"],
-  ) {
-    super(bodyFor(body, init), init);
-    if (background !== undefined) withBackground(this, background);
-  }
 }
 
 /**
@@ -148,7 +68,8 @@ export class HTMLResponse extends BufferedResponse {
 export class JSONResponse extends BufferedResponse {
   constructor(body: unknown, init?: EdgeletteResponseInit) {
     // No value on a 204/205/304 means no body (Starlette's `JSONResponse(None, 204)`).
-    const text = body == null && isBodiless(init) ? null : JSON.stringify(body ?? null);
+    const text =
+      body == null && isNullBodyStatus(init?.status) ? null : JSON.stringify(body ?? null);
     const fixed =
       init === undefined ? JSON_INIT : withContentType(init, "application/json", JSON_TYPE);
     super(text, fixed, init?.background);

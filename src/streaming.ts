@@ -1,4 +1,5 @@
-import { type EdgeletteResponseInit, withBackground } from "./responses.ts";
+import { withBackground } from "./background.ts";
+import type { EdgeletteResponseInit } from "./responses.ts";
 
 /**
  * Responses whose body an async iterable produces, one chunk per pull: the

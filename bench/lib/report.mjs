@@ -85,8 +85,9 @@ paired rounds gives p < 0.05. A round swings by a third either way here, so the 
 10% and more. \`--calls\` times the app's \`fetch\` alone, bodies unread, one chunk of
 1,024 calls per app and round, 301 rounds: the framework's own work per request. It resolves
 about 5%; on Deno, results of 1–3% flipped between two runs of the same comparison (each
-process compiles differently), so repeat one before trusting it. Options: \`--runtimes=node,deno,bun\`, \`--scenarios=S1,S4\`, \`--rounds=9\`,
-\`--sample-ms=150\`, \`--calls\`, \`--keep\` (keep the builds). Both builds resolve packages through
+process compiles differently), so repeat one before trusting it. With \`--read-bodies\`, each body is read inside the timed
+chunk too: what a response class adds on reading. Options: \`--runtimes=node,deno,bun\`, \`--scenarios=S1,S4\`, \`--rounds=9\`,
+\`--sample-ms=150\`, \`--calls\`, \`--read-bodies\`, \`--keep\` (keep the builds). Both builds resolve packages through
 this checkout's \`node_modules\`.`;
 
 function cell(ratio) {

@@ -1,4 +1,5 @@
-import { runBackground } from "../background.ts";
+import { runBackground, takeBackground } from "../background.ts";
+import { isBuffered } from "../buffered-response.ts";
 import { asRequestContext, RequestContext } from "../context.ts";
 import { keepWholeStacks, tracebackResponse } from "../debug/traceback.ts";
 import { enableStackCapture } from "../error-base.ts";
@@ -13,7 +14,6 @@ import {
   infoOf,
   reportOnce,
 } from "../reporting.ts";
-import { isBuffered, takeBackground } from "../responses.ts";
 import { Deadlines } from "../server/deadline.ts";
 import { firstChunk, isUnstarted, type PulledResponse } from "../streaming.ts";
 import type { AnyExceptionHandler, ExceptionHandler, WebSocketExceptionHandler } from "../types.ts";

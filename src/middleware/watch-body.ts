@@ -1,4 +1,4 @@
-import { isTextBody } from "../deferred-body.ts";
+import { isBuffered } from "../buffered-response.ts";
 
 /**
  * Streamed bodies a 500 layer watches: an error raised midway is reported,
@@ -19,8 +19,8 @@ export function isWatched(response: Response): boolean {
  * tasks and tracing spans wait for it, not for the handler's return.
  */
 export function bodyFinished(response: Response): Promise<void> {
-  // Never watched, and asking for its body would build the stream edgelette/node defers.
-  if (isTextBody(response)) return Promise.resolve();
+  // Never watched; asked first, as asking for the body would build the stream edgelette/node defers.
+  if (isBuffered(response)) return Promise.resolve();
   return (response.body && watched.get(response.body)) ?? Promise.resolve();
 }
 

@@ -1,5 +1,6 @@
+import { withBackgroundOf } from "../background.ts";
 import { type Answer, isResponse, type Layer } from "../layer.ts";
-import { PlainTextResponse, withBackgroundOf } from "../responses.ts";
+import { PlainTextResponse } from "../responses.ts";
 import { firstChunk, PulledResponse } from "../streaming.ts";
 import type { Endpoint, WebSocketEndpoint } from "../types.ts";
 import {

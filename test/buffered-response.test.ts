@@ -1,5 +1,5 @@
 // With edgelette/node loaded, edgelette's text responses make their body stream
-// only when something reads it (src/deferred-body.ts). Read through the public
+// only when something reads it (src/buffered-response.ts). Read through the public
 // API, they must be indistinguishable from the responses the runtime builds.
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
