@@ -1,4 +1,4 @@
-import type { Context } from "./types.ts";
+import type { Context, ExecutionContextLike } from "./types.ts";
 
 /**
  * Where an unhandled error happened: while answering the request (a 500, or a
@@ -68,7 +68,7 @@ function alreadyReported(error: unknown, ledger: ReportLedger): boolean {
  * true when it did. A reporter that throws (or whose promise rejects) must not
  * turn one failure into two: its error goes to stderr, and so does the
  * original, which may itself be what made it throw. A promise it returns goes
- * to `keepAlive` (the request's `waitUntil`).
+ * to `keepAlive.waitUntil` (the request's execution context, where there is one).
  */
 export function reportOnce(
   reporter: ErrorReporter,
@@ -76,7 +76,7 @@ export function reportOnce(
   request: Request,
   ledger?: ReportLedger,
   info: ReportInfo = infoOf("request"),
-  keepAlive?: (pending: Promise<unknown>) => void,
+  keepAlive?: ExecutionContextLike,
 ): boolean {
   if (alreadyReported(error, ledger ?? ledgerOf(request))) return false;
   try {
@@ -85,7 +85,7 @@ export function reportOnce(
       const settled = Promise.resolve(pending).catch((reporterError: unknown) =>
         printUnreportable(reporterError, error),
       );
-      keepAlive?.(settled);
+      keepAlive?.waitUntil(settled);
     }
   } catch (reporterError) {
     printUnreportable(reporterError, error);

@@ -108,8 +108,7 @@ export class ServerErrorMiddleware {
   report(error: unknown, request: Request, ctx: RequestContext, kind: FailureKind = "request") {
     const info = infoOf(kind, ctx);
     // An asynchronous report outlives the response only where the runtime is told to wait (Workers).
-    const keepAlive = (pending: Promise<unknown>) => ctx.executionCtx?.waitUntil(pending);
-    if (reportOnce(this.#onError, error, request, ctx.internal, info, keepAlive)) {
+    if (reportOnce(this.#onError, error, request, ctx.internal, info, ctx.executionCtx)) {
       notifyReported(ctx.internal, error, info);
     }
     ctx.observeServerError(error);
@@ -173,8 +172,7 @@ export class ServerErrorMiddleware {
     ctx: RequestContext,
     kind: FailureKind = "request",
   ): Answer {
-    const report = (handlerError: unknown) => this.report(handlerError, request, ctx, kind);
-    return callUnhandledHandler(this.#table, error, request, ctx, report);
+    return callUnhandledHandler(this.#table, error, request, ctx, this, kind);
   }
 
   #traceback(error: unknown, request: Request, ctx: RequestContext): Response {
