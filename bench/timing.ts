@@ -73,7 +73,8 @@ export async function sample(app: FetchApp, probe: Probe, ms: number): Promise<n
 }
 
 /**
- * Nanoseconds per `app.fetch` call over one chunk, the bodies left unread:
+ * Nanoseconds per `app.fetch` call over one chunk, the bodies left unread
+ * unless `readBodies` (then each is read as it comes, inside the chunk):
  * what the framework itself does per request. The A/B tool's finer
  * instrument (`--calls`): a full sample also times the body read and the
  * event loop's turns, and swings by a third from round to round on a shared
