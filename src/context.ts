@@ -32,8 +32,9 @@ export interface RequestInternals {
   prefix: string;
   /** The innermost 500 layer serving this request. */
   serverErrors: ServerErrorSink | undefined;
-  /** What was reported for this request, so each error is reported once. */
-  reported: unknown[] | undefined;
+  /** What was reported for this request, so each error is reported once (`ReportLedger`). */
+  firstReported: unknown;
+  moreReported: unknown[] | undefined;
   /** Who follows this request beyond its response (tracing); see `observeRequest`. */
   observers: RequestObserver[] | undefined;
   /** Waiting on a mounted fetch handler (an upstream): a timeout then answers 504, not 503. */
@@ -72,7 +73,8 @@ export class RequestContext implements Context {
       path: undefined,
       prefix: "",
       serverErrors,
-      reported: undefined,
+      firstReported: undefined,
+      moreReported: undefined,
       observers: undefined,
       upstream: false,
     };
@@ -90,6 +92,11 @@ export class RequestContext implements Context {
 
   set params(params: Record<string, unknown>) {
     this.#params = params;
+  }
+
+  /** @internal A route without parameters matched: `params` is made on first read. */
+  clearParams(): void {
+    this.#params = undefined;
   }
 
   get state(): Record<string, unknown> {

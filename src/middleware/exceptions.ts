@@ -32,8 +32,11 @@ export function runRouter(router: Matcher, table: HandlerTable): Below {
     const found = router.match(request, internal?.path, internal?.prefix);
     switch (found.kind) {
       case "route":
-        ctx.params = found.params;
         ctx.route = found.pattern;
+        // A static path's `Found` is shared by its requests: its params are made on first read.
+        if (found.params !== undefined) ctx.params = found.params;
+        else if (ctx instanceof RequestContext) ctx.clearParams();
+        else ctx.params = {};
         return found.route.finish(found.method, found.route.endpoint(request, ctx));
       case "websocket":
         ctx.params = found.params;

@@ -7,11 +7,14 @@ import type { Mount, Route, WebSocketRoute } from "./route.ts";
  * wrk), and a 404 is the most common answer a scanner gets.
  */
 export type Found =
-  /** `method` is the request's, read once (see `Route.finish`). */
+  /**
+   * `method` is the request's, read once (see `Route.finish`). `params` is
+   * undefined for a path without parameters: `ctx.params` is then made on first read.
+   */
   | {
       kind: "route";
       route: Route;
-      params: Record<string, unknown>;
+      params: Record<string, unknown> | undefined;
       pattern: string;
       method: string;
     }

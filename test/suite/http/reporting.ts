@@ -180,13 +180,20 @@ export function reportingSuite({ describe, it }: SuiteApi, options: HttpSuiteOpt
       const reporter = (error: unknown) => reported.push(error);
       const shared = new Error("database unreachable");
       const request = new Request("http://testserver/");
-      const [first, second] = [{ reported: undefined }, { reported: undefined }];
-      for (const ledger of [first, first, second, first, second]) {
-        reportOnce(reporter, shared, request, ledger);
+      const ledger = () => ({ firstReported: undefined, moreReported: undefined });
+      const [first, second] = [ledger(), ledger()];
+      for (const each of [first, first, second, first, second]) {
+        reportOnce(reporter, shared, request, each);
       }
-      reportOnce(reporter, "a thrown string is not an object: always reported", request, first);
-      assert.equal(reported.length, 3);
-      assert.deepEqual(first.reported, [shared]);
+      // A second and a third error of the same request: each once as well.
+      const [cache, queue] = [new Error("cache unreachable"), new Error("queue full")];
+      for (const error of [cache, queue, cache, shared, queue]) {
+        reportOnce(reporter, error, request, first);
+      }
+      const text = "a thrown string is not an object: always reported";
+      reportOnce(reporter, text, request, first);
+      reportOnce(reporter, text, request, first);
+      assert.deepEqual(reported, [shared, shared, cache, queue, text, text]);
     });
 
     it("S-REP-1: handled exceptions are not reported", async () => {

@@ -108,6 +108,24 @@ export function routingSuite({ describe, it }: SuiteApi): void {
       assert.equal((await quietClient(dup).get("/a")).headers.get("x-route"), "first");
     });
 
+    it("S-ROU-1: a path without parameters gives each request its own empty, writable params", async () => {
+      const seen: Record<string, unknown>[] = [];
+      const note = (_request: Request, ctx: Context) => {
+        const before = { ...ctx.params };
+        ctx.params.visited = true;
+        seen.push(ctx.params);
+        return new JSONResponse({ before, route: ctx.route });
+      };
+      const inner = new Router([new Route("/me", note)]);
+      const app = new App({ routes: [new Route("/me", note), new Mount("/api", inner)] });
+      const client = quietClient(app);
+      for (const path of ["/me", "/me", "/api/me", "/api/me"]) {
+        const body = await (await client.get(path)).json();
+        assert.deepEqual(body, { before: {}, route: path });
+      }
+      assert.equal(new Set(seen).size, 4);
+    });
+
     it("S-ROU-3: 405 lists every method of every route on the path, in canonical order", async () => {
       const client = quietClient(new App({ routes: ITEM_ROUTES }));
       const response = await client.put("/items");
