@@ -28,8 +28,8 @@ export type Below = (request: Request, ctx: Context) => Outcome;
  */
 export function runRouter(router: Matcher, table: HandlerTable): Below {
   return (request, ctx) => {
-    const internal = (ctx as Partial<RequestContext>).internal;
-    const found = router.match(request, internal?.path, internal?.prefix);
+    const mounted = ctx as Partial<RequestContext>;
+    const found = router.match(request, mounted.mountedPath, mounted.mountPrefix);
     switch (found.kind) {
       case "route":
         ctx.route = found.pattern;

@@ -24,15 +24,14 @@ export async function callMount(
   if (ctx instanceof RequestContext && typeof target === "object" && "handle" in target) {
     // The mounted app routes `rest`, and names its routes under `prefix`,
     // even after its own middleware awaited: restored once it has answered.
-    const { internal } = ctx;
-    const outer = { path: internal.path, prefix: internal.prefix };
-    internal.path = rest;
-    internal.prefix = prefix;
+    const outer = { path: ctx.mountedPath, prefix: ctx.mountPrefix };
+    ctx.mountedPath = rest;
+    ctx.mountPrefix = prefix;
     try {
       return await target.handle(request, ctx);
     } finally {
-      internal.path = outer.path;
-      internal.prefix = outer.prefix;
+      ctx.mountedPath = outer.path;
+      ctx.mountPrefix = outer.prefix;
     }
   }
   const forwarded = withPath(request, rest);

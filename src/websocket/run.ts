@@ -95,7 +95,7 @@ async function afterAccept(
 
 /** To the 500 layer serving the request; a bare `Router` has none, and the error must still not be lost. */
 function report(ctx: RequestContext, error: unknown): void {
-  const { serverErrors } = ctx.internal;
+  const { serverErrors } = ctx;
   if (serverErrors) serverErrors.report(error, ctx.request, ctx, "websocket");
   else reportOnce(consoleReporter, error, ctx.request, ctx.internal, infoOf("websocket", ctx));
 }
