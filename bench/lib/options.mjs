@@ -7,16 +7,18 @@ const PRESETS = {
   // HTTP round: wrk counts whole seconds, and 3 runtimes × 24 runs add up.
   quick: {
     timed: true,
-    inprocess: { rounds: 3, sampleMs: 50, warmupMs: 50 },
+    inprocess: { rounds: 15, warmupMs: 50, calls: true, readBodies: true },
     memory: { small: 10_000, large: 100_000 },
     http: { rounds: 1, seconds: 1, warmupSeconds: 1, connections: 32 },
     websocket: { rounds: 1, seconds: 1, connections: 8 },
   },
-  // The real run (about 15 minutes on 2 cores). Nine in-process rounds: over five
-  // full runs, a median of five swung by up to 20% from run to run on this machine.
+  // The real run (about 15 minutes on 2 cores). In process, a round is one chunk of
+  // 1,024 requests per app, bodies read: over ten full runs, rounds of 150 ms per app
+  // (nine of them) swung by up to 20% from run to run, and 151 short rounds, the apps
+  // timed a few milliseconds apart, keep the noise control within a few percent.
   full: {
     timed: true,
-    inprocess: { rounds: 9, sampleMs: 150, warmupMs: 200 },
+    inprocess: { rounds: 151, warmupMs: 200, calls: true, readBodies: true },
     memory: { small: 10_000, large: 1_000_000 },
     http: { rounds: 3, seconds: 1, warmupSeconds: 2, connections: 32 },
     websocket: { rounds: 3, seconds: 1, connections: 8 },
@@ -37,17 +39,28 @@ function listOption(args, name, allowed) {
   return values;
 }
 
-/** The preset, with `--rounds=N` applied to every timed phase. */
+function roundsOption(args, name) {
+  const given = args.find((arg) => arg.startsWith(`--${name}=`));
+  if (given === undefined) return undefined;
+  const rounds = Number(given.slice(name.length + 3));
+  if (rounds < 1) throw new Error(`--${name} must be at least 1`);
+  return rounds;
+}
+
+/** The preset, with `--rounds=N` applied to the HTTP phases and `--inprocess-rounds=N` in process. */
 function withRounds(preset, args) {
-  const given = args.find((arg) => arg.startsWith("--rounds="));
-  if (given === undefined || !preset.timed) return preset;
-  const rounds = Number(given.slice("--rounds=".length));
-  if (rounds < 1) throw new Error("--rounds must be at least 1");
-  const phases = ["inprocess", "http", "websocket"];
-  return {
-    ...preset,
-    ...Object.fromEntries(phases.map((name) => [name, { ...preset[name], rounds }])),
-  };
+  if (!preset.timed) return preset;
+  const rounds = roundsOption(args, "rounds");
+  const inprocessRounds = roundsOption(args, "inprocess-rounds");
+  const changed = { ...preset };
+  if (rounds !== undefined) {
+    changed.http = { ...preset.http, rounds };
+    changed.websocket = { ...preset.websocket, rounds };
+  }
+  if (inprocessRounds !== undefined) {
+    changed.inprocess = { ...preset.inprocess, rounds: inprocessRounds };
+  }
+  return changed;
 }
 
 export const USAGE = `npm run bench [-- options]
@@ -55,10 +68,11 @@ export const USAGE = `npm run bench [-- options]
   --smoke       correctness only (about 20 s): every app × scenario × runtime, in process and over HTTP
   --quick       every phase, short, for developing the harness (numbers not for quoting)
   --runtimes=node,deno,bun    --phases=inprocess,memory,http    --no-write (print only)
-  --rounds=N    rounds for every timed phase (more rounds: steadier medians, longer run)`;
+  --rounds=N    rounds over HTTP (more rounds: steadier medians, longer run)
+  --inprocess-rounds=N    rounds in process, one chunk of 1,024 requests per app each (151)`;
 
 export function parseOptions(args) {
-  const known = /^--(smoke|quick|no-write|help|runtimes=.*|phases=.*|rounds=\d+)$/;
+  const known = /^--(smoke|quick|no-write|help|runtimes=.*|phases=.*|(inprocess-)?rounds=\d+)$/;
   const bad = args.find((arg) => !known.test(arg));
   if (bad !== undefined) throw new Error(`unknown option ${bad}\n${USAGE}`);
   if (args.includes("--smoke") && args.includes("--quick")) {

@@ -11,7 +11,8 @@ const HEADER = `# Benchmarks
 \`npm run bench -- --smoke\` (about 15 s, part of \`npm test\`) only checks that every app answers
 every scenario correctly on every runtime, in process and over HTTP. \`--quick\` is a short run
 for working on the harness; its numbers are not for quoting. Narrow a run with
-\`--runtimes=node,deno,bun\` and \`--phases=inprocess,memory,http\`; \`--no-write\` only prints.
+\`--runtimes=node,deno,bun\` and \`--phases=inprocess,memory,http\`; \`--no-write\` only prints;
+\`--rounds=N\` sets the HTTP rounds and \`--inprocess-rounds=N\` the in-process ones.
 The code is in \`bench/\`: the apps in \`bench/apps/\`, the scenarios in \`bench/scenarios.ts\`.
 \`node bench/ab.mjs --base <git-ref>\` compares edgelette at another commit with the working
 tree, in process on every runtime (see "A/B" below).
@@ -53,8 +54,12 @@ columns with that margin.
 by the project's tsc, see \`bench/lib/build.mjs\`). Requests are built in chunks of 1,024 outside
 the timed part, as a server hands them over (S7's \`POST\` carries the \`Content-Length\` its client
 would send); after each chunk the loop returns to the event loop, as a server would. After a
-warm-up, each round times every app on every scenario, the apps interleaved and their order
-rotated from round to round. *HTTP*: one server process per app on 127.0.0.1 (port 0), stopped by
+warm-up, each round times one chunk per app on every scenario (each request answered and its
+body read, \`await (await app.fetch(request)).text()\`), the apps interleaved and their order
+rotated from round to round; the full run has 151 rounds. Timed a few milliseconds apart, the
+apps share the machine's drift, and the noise control stays within a few percent: runs 1–10
+timed 150 ms per app and round, nine rounds, and a cell swung by up to 20% from run to run
+(\`docs/benchmark-runs.md\`). *HTTP*: one server process per app on 127.0.0.1 (port 0), stopped by
 its PID. Each app is served the way its own docs say where that server is installed: edgelette
 with its adapter's \`serve(app)\` (so its numbers include the adapter); h3 with its own
 \`serve(app)\` (srvx) on every runtime; on Deno, Hono and Elysia with \`Deno.serve(app.fetch)\`;
