@@ -1,5 +1,5 @@
 import { notifyContinues, type RequestObserver } from "./observe.ts";
-import type { FailureKind } from "./reporting.ts";
+import type { FailureKind, ReportLedger } from "./reporting.ts";
 import { rawPathOf } from "./routing/request-path.ts";
 import type { Context, ExecutionContextLike } from "./types.ts";
 
@@ -26,10 +26,8 @@ export interface ServerErrorSink {
  * must outlive a call: work after the response (background tasks, WebSocket
  * endpoints) reports to the 500 layer that served it, once per error.
  */
-export interface RequestInternals {
-  /** What was reported for this request, so each error is reported once (`ReportLedger`). */
-  firstReported: unknown;
-  moreReported: unknown[] | undefined;
+// The ledger: what was reported for this request, so each error is reported once.
+export interface RequestInternals extends ReportLedger {
   /** Who follows this request beyond its response (tracing); see `observeRequest`. */
   observers: RequestObserver[] | undefined;
   /** Waiting on a mounted fetch handler (an upstream): a timeout then answers 504, not 503. */
