@@ -1,13 +1,16 @@
 /**
- * `node bench/node-floor.mjs [--rounds=3] [--seconds=3]`: server CPU time per
+ * `node bench/node-floor.mjs [--rounds=3] [--seconds=3] [--scenarios=S1,S7]`: server CPU time per
  * request on Node, for the floors a Fetch-API server cannot go below and for
  * h3 and edgelette, on `GET /` (S1) and the JSON `POST /users` (S7). Each
  * server runs alone under `wrk -t1 -c32`; its CPU time (user + system, from
  * /proc) over the run is divided by the requests served.
  *
  * - `node:http`: the text written, nothing else; for S7, the body read from
- *   Node's stream and parsed (h3's srvx is close to this: it hands the app a
- *   look-alike of `Request`, built only as far as it is read);
+ *   Node's stream and parsed (h3's srvx is close to this for `GET /`: it hands
+ *   the app a look-alike of `Request`, built only as far as it is read);
+ * - S7's `web stream read by a Response`: the body as h3 reads it (srvx turns
+ *   Node's stream into a web stream once h3's `bodyLimit` has looked at the
+ *   body, and reads it through a `Response`), still with no `Request`;
  * - `+ Request`: a real undici `Request` built per request, as an adapter that
  *   keeps `fetch(request)` working must; for S7 its body is Node's stream as a
  *   web stream, read by `request.text()`;
@@ -33,6 +36,11 @@ const TARGETS = {
   ],
   S7: [
     { name: "node:http, body read from its stream", app: "node:http", server: FLOOR },
+    {
+      name: "node:http, body as a web stream read by a `Response` (h3's path)",
+      app: "stream",
+      server: FLOOR,
+    },
     { name: "node:http + Request, body read by `text()`", app: "request", server: FLOOR },
     { name: "h3 (srvx)", app: "h3", server: "servers/node" },
     { name: "edgelette", app: "edgelette", server: "servers/node" },
@@ -76,12 +84,20 @@ async function cpuPerRequest(target, probe, seconds) {
   }
 }
 
+const chosen = process.argv
+  .find((arg) => arg.startsWith("--scenarios="))
+  ?.slice("--scenarios=".length)
+  .split(",");
+for (const id of chosen ?? []) {
+  if (!(id in TARGETS)) throw new Error(`--scenarios: ${id} is not one of ${Object.keys(TARGETS)}`);
+}
 const rounds = option("rounds", 3);
 const seconds = option("seconds", 3);
 ensureWrk();
 await buildForNode();
 const { HTTP_SCENARIOS } = await import("./lib/scenarios.mjs");
 for (const [scenario, targets] of Object.entries(TARGETS)) {
+  if (chosen && !chosen.includes(scenario)) continue;
   const probe = HTTP_SCENARIOS.find((each) => each.id === scenario).timed;
   const costs = new Map(targets.map((target) => [target.name, []]));
   for (let round = 0; round < rounds; round++) {

@@ -5,8 +5,10 @@
  * adapter would (`request`), and also building the `Response` an app would
  * (`response`), or one whose body stream is never made, as edgelette's text
  * responses on Node (`deferred`). `POST /users` (S7) reads the JSON body: from
- * Node's stream (`node:http`), or through the `Request`'s body stream, as an
- * adapter must hand it over (every other mode). No routing, no validation, no
+ * Node's stream (`node:http`); as a web stream read by a `Response`, with no
+ * `Request` built (`stream`: h3's path, as its server srvx reads a body that
+ * h3's `bodyLimit` has looked at); or through a real `Request`'s body stream,
+ * as an adapter that hands the app a real one must (every other mode). No routing, no validation, no
  * error handling, no client watch.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -14,7 +16,7 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { announce } from "./announce.ts";
 
-const MODES = ["node:http", "request", "response", "deferred"] as const;
+const MODES = ["node:http", "stream", "request", "response", "deferred"] as const;
 type Mode = (typeof MODES)[number];
 
 const TEXT = "Hello, World!";
@@ -51,7 +53,12 @@ function nodeBodyText(req: IncomingMessage): Promise<string> {
 
 /** S7's answer: the user read from the body, created, as JSON. */
 async function createUser(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const text = mode === "node:http" ? await nodeBodyText(req) : await toRequest(req).text();
+  const text =
+    mode === "node:http"
+      ? await nodeBodyText(req)
+      : mode === "stream"
+        ? await new Response(Readable.toWeb(req) as ReadableStream<Uint8Array>).text()
+        : await toRequest(req).text();
   const { name, age } = JSON.parse(text) as { name: string; age: number };
   const json = JSON.stringify({ id: 1, name, age });
   const head = { "content-type": "application/json", "content-length": Buffer.byteLength(json) };
@@ -61,7 +68,7 @@ async function createUser(req: IncomingMessage, res: ServerResponse): Promise<vo
 const mode = modeFromArgs();
 const server = createServer((req, res) => {
   if (req.method === "POST") return void createUser(req, res);
-  if (mode !== "node:http") {
+  if (mode !== "node:http" && mode !== "stream") {
     const request = toRequest(req);
     if (request.method !== "GET") return void res.writeHead(405).end();
     // Built as an app would, its text written as edgelette's adapter writes an unread text body.
