@@ -7,7 +7,7 @@
 import { CODEGEN_PEERS, noiseMargin, PEERS, pairedRatio } from "./stats.mjs";
 
 const BINDING_PEERS = PEERS.filter((peer) => !CODEGEN_PEERS.has(peer));
-const IN_PROCESS_CELLS = ["S1", "S2", "S3", "S4", "S5", "S7"];
+export const IN_PROCESS_CELLS = ["S1", "S2", "S3", "S4", "S5", "S7"];
 const BUN_LIMITS = { S1: 1.2, S2: 1.3, S4: 1.2, S5: 1.2 };
 
 function fixed(value) {
@@ -42,7 +42,7 @@ function row({ target, runtime, value, limit, costs, beyondNoise = false, format
 }
 
 /** The peers' ×bare medians for one cell: the best binding one, and every one for the label. */
-function peerRatios(costs) {
+export function peerRatios(costs) {
   const ratios = Object.fromEntries(
     PEERS.map((peer) => [peer, pairedRatio(costs, peer, "bare")?.median ?? Number.NaN]),
   );
