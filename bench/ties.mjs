@@ -1,11 +1,11 @@
 /**
- * `node bench/ties.mjs [path]`: how sure the last full run is of each in-process
- * verdict. A target compares two medians (edgelette/bare against the best
+ * `node bench/ties.mjs [path]`: how sure the last run is of each in-process
+ * verdict (a full `npm run bench`, or `bench/run.mjs --phases=inprocess`). A target compares two medians (edgelette/bare against the best
  * binding peer's /bare); this takes edgelette's cost over that peer's, round by
  * round, and gives its median with a 95% interval, bootstrapped from the rounds
  * (2,000 resamples, a fixed seed, so the same run prints the same figures). An
  * interval that holds 1 is a tie this many rounds cannot separate. Reads the
- * samples `npm run bench` keeps (node_modules/.cache/edgelette-bench/last-run.json).
+ * samples such a run keeps (node_modules/.cache/edgelette-bench/last-run.json).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { NODE_BUILD } from "./lib/processes.mjs";
@@ -39,7 +39,7 @@ function interval(ratios, random) {
 
 const path = process.argv[2] ?? `${NODE_BUILD}last-run.json`;
 if (!existsSync(path))
-  throw new Error(`${path}: no full run's samples yet (npm run bench keeps them)`);
+  throw new Error(`${path}: no run's samples yet (npm run bench keeps them)`);
 const results = JSON.parse(readFileSync(path, "utf8"));
 const random = seeded(13);
 console.log(`In-process verdicts of the run of ${results.machine.date} (${path}):\n`);

@@ -8,8 +8,8 @@
  * Node's stream (`node:http`); as a web stream read by a `Response`, with no
  * `Request` built (`stream`: h3's path, as its server srvx reads a body that
  * h3's `bodyLimit` has looked at); or through a real `Request`'s body stream,
- * as an adapter that hands the app a real one must (every other mode). No routing, no validation, no
- * error handling, no client watch.
+ * as an adapter that hands the app a real one must (every other mode). No
+ * routing, no validation, no error handling, no client watch.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
