@@ -1,8 +1,9 @@
 /**
  * `node bench/ties.mjs [path]`: how sure the last run is of each in-process
- * verdict (a full `npm run bench`, or `bench/run.mjs --phases=inprocess`). A target compares two medians (edgelette/bare against the best
- * binding peer's /bare); this takes edgelette's cost over that peer's, round by
- * round, and gives its median with a 95% interval, bootstrapped from the rounds
+ * verdict (a full `npm run bench`, or `bench/run.mjs --phases=inprocess`).
+ * A target compares two medians (edgelette/bare against the best binding
+ * peer's /bare); this takes edgelette's cost over that peer's, round by round,
+ * and gives its median with a 95% interval, bootstrapped from the rounds
  * (2,000 resamples, a fixed seed, so the same run prints the same figures). An
  * interval that holds 1 is a tie this many rounds cannot separate. Reads the
  * samples such a run keeps (node_modules/.cache/edgelette-bench/last-run.json).
