@@ -39,8 +39,7 @@ function interval(ratios, random) {
 }
 
 const path = process.argv[2] ?? `${NODE_BUILD}last-run.json`;
-if (!existsSync(path))
-  throw new Error(`${path}: no run's samples yet (npm run bench keeps them)`);
+if (!existsSync(path)) throw new Error(`${path}: no run's samples yet (npm run bench keeps them)`);
 const results = JSON.parse(readFileSync(path, "utf8"));
 const random = seeded(13);
 console.log(`In-process verdicts of the run of ${results.machine.date} (${path}):\n`);
