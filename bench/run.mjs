@@ -10,7 +10,7 @@ import { parseOptions, USAGE } from "./lib/options.mjs";
 import { NODE_BUILD, ROOT } from "./lib/processes.mjs";
 import { keepSections } from "./lib/sections.mjs";
 
-/** Runs `phase`, logging how long it took (the whole bench takes about 14 minutes). */
+/** Runs `phase`, logging how long it took (the whole bench takes about 25 minutes). */
 async function timed(label, phase) {
   const started = Date.now();
   process.stdout.write(`${label} … `);

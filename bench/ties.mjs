@@ -5,7 +5,9 @@
  * peer's /bare); this takes edgelette's cost over that peer's, round by round,
  * and gives its median with a 95% interval, bootstrapped from the rounds
  * (2,000 resamples, a fixed seed, so the same run prints the same figures). An
- * interval that holds 1 is a tie this many rounds cannot separate. Reads the
+ * interval that holds 1 is a tie this many rounds cannot separate. The
+ * rounds come from several processes in turn, each its own draw of how the
+ * runtime compiled the code: the median of each process is shown too. Reads the
  * samples such a run keeps (node_modules/.cache/edgelette-bench/last-run.json).
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -38,15 +40,21 @@ function interval(ratios, random) {
   return { median: median(ratios), low: at(0.025), high: at(0.975) };
 }
 
+/** `rounds` cut into each process's share, in order; one share for a run from before the split. */
+function byProcess(rounds, shares = [rounds.length]) {
+  const starts = shares.map((_, index) => shares.slice(0, index).reduce((a, b) => a + b, 0));
+  return shares.map((share, index) => rounds.slice(starts[index], starts[index] + share));
+}
+
 const path = process.argv[2] ?? `${NODE_BUILD}last-run.json`;
 if (!existsSync(path)) throw new Error(`${path}: no run's samples yet (npm run bench keeps them)`);
 const results = JSON.parse(readFileSync(path, "utf8"));
 const random = seeded(13);
 console.log(`In-process verdicts of the run of ${results.machine.date} (${path}):\n`);
 console.log(
-  "| runtime | cell | edgelette/bare | best peer/bare | edgelette/peer, 95% interval | reads as |",
+  "| runtime | cell | edgelette/bare | best peer/bare | edgelette/peer, 95% interval | per process | reads as |",
 );
-console.log("| --- | --- | --- | --- | --- | --- |");
+console.log("| --- | --- | --- | --- | --- | --- | --- |");
 for (const [runtime, phases] of Object.entries(results.runtimes)) {
   const costs = phases.inprocess?.costs ?? {};
   for (const id of IN_PROCESS_CELLS) {
@@ -58,8 +66,11 @@ for (const [runtime, phases] of Object.entries(results.runtimes)) {
     const { median: ratio, low, high } = interval(perRound, random);
     const verdict = own <= ratios[best] ? "met" : "missed";
     const reading = low > 1 ? "slower" : high < 1 ? "faster" : "a tie";
+    const processes = byProcess(perRound, phases.inprocess.processRounds)
+      .map((rounds) => median(rounds).toFixed(2))
+      .join(", ");
     console.log(
-      `| ${runtime} | ${id} | ${own.toFixed(3)} | ${best} ${ratios[best].toFixed(3)} (${verdict}) | ${ratio.toFixed(3)} (${low.toFixed(3)}–${high.toFixed(3)}) | ${reading} |`,
+      `| ${runtime} | ${id} | ${own.toFixed(3)} | ${best} ${ratios[best].toFixed(3)} (${verdict}) | ${ratio.toFixed(3)} (${low.toFixed(3)}–${high.toFixed(3)}) | ${processes} | ${reading} |`,
     );
   }
 }

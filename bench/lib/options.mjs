@@ -7,21 +7,24 @@ const PRESETS = {
   // HTTP round: wrk counts whole seconds, and 3 runtimes × 24 runs add up.
   quick: {
     timed: true,
-    inprocess: { rounds: 15, warmupMs: 50, calls: true, readBodies: true },
+    inprocess: { rounds: 15, processes: 1, warmupMs: 50, calls: true, readBodies: true },
     memory: { small: 10_000, large: 100_000 },
     http: { rounds: 1, seconds: 1, warmupSeconds: 1, connections: 32 },
-    websocket: { rounds: 1, seconds: 1, connections: 8 },
+    websocket: { seconds: 1, connections: 8 },
   },
-  // The real run (about 15 minutes on 2 cores). In process, a round is one chunk of
+  // The real run (about 25 minutes on 2 cores). In process, a round is one chunk of
   // 1,024 requests per app, bodies read: over ten full runs, rounds of 150 ms per app
   // (nine of them) swung by up to 20% from run to run, and 151 short rounds, the apps
   // timed a few milliseconds apart, keep the noise control within a few percent.
   full: {
     timed: true,
-    inprocess: { rounds: 151, warmupMs: 200, calls: true, readBodies: true },
+    // The rounds are shared by five processes in turn (see bench/lib/inprocess.mjs).
+    inprocess: { rounds: 151, processes: 5, warmupMs: 200, calls: true, readBodies: true },
     memory: { small: 10_000, large: 1_000_000 },
-    http: { rounds: 3, seconds: 1, warmupSeconds: 2, connections: 32 },
-    websocket: { rounds: 3, seconds: 1, connections: 8 },
+    // Over HTTP a round starts new server processes (see bench/lib/http.mjs): five
+    // rounds are five draws of each process, each warmed up for a second first.
+    http: { rounds: 5, seconds: 1, warmupSeconds: 1, connections: 32 },
+    websocket: { seconds: 1, connections: 8 },
   },
 };
 
@@ -47,16 +50,13 @@ function roundsOption(args, name) {
   return rounds;
 }
 
-/** The preset, with `--rounds=N` applied to the HTTP phases and `--inprocess-rounds=N` in process. */
+/** The preset, with `--rounds=N` applied over HTTP (the echo included) and `--inprocess-rounds=N` in process. */
 function withRounds(preset, args) {
   if (!preset.timed) return preset;
   const rounds = roundsOption(args, "rounds");
   const inprocessRounds = roundsOption(args, "inprocess-rounds");
   const changed = { ...preset };
-  if (rounds !== undefined) {
-    changed.http = { ...preset.http, rounds };
-    changed.websocket = { ...preset.websocket, rounds };
-  }
+  if (rounds !== undefined) changed.http = { ...preset.http, rounds };
   if (inprocessRounds !== undefined) {
     changed.inprocess = { ...preset.inprocess, rounds: inprocessRounds };
   }
@@ -64,11 +64,11 @@ function withRounds(preset, args) {
 }
 
 export const USAGE = `npm run bench [-- options]
-  (none)        the full run (about 15 minutes); writes docs/BENCHMARKS.md
+  (none)        the full run (about 25 minutes); writes docs/BENCHMARKS.md
   --smoke       correctness only (about 20 s): every app × scenario × runtime, in process and over HTTP
   --quick       every phase, short, for developing the harness (numbers not for quoting)
   --runtimes=node,deno,bun    --phases=inprocess,memory,http    --no-write (print only)
-  --rounds=N    rounds over HTTP (more rounds: steadier medians, longer run)
+  --rounds=N    rounds over HTTP, each on new server processes (more: steadier medians, longer run)
   --inprocess-rounds=N    rounds in process, one chunk of 1,024 requests per app each (151)`;
 
 export function parseOptions(args) {

@@ -7,7 +7,7 @@ import { targets } from "./targets.mjs";
 
 const HEADER = `# Benchmarks
 
-\`npm run bench\` runs everything (about 15 minutes on 2 cores) and rewrites this file.
+\`npm run bench\` runs everything (about 25 minutes on 2 cores) and rewrites this file.
 \`npm run bench -- --smoke\` (about 15 s, part of \`npm test\`) only checks that every app answers
 every scenario correctly on every runtime, in process and over HTTP. \`--quick\` is a short run
 for working on the harness; its numbers are not for quoting. Narrow a run with
@@ -56,11 +56,15 @@ the timed part, as a server hands them over (S7's \`POST\` carries the \`Content
 would send); after each chunk the loop returns to the event loop, as a server would. After a
 warm-up, each round times one chunk per app on every scenario (each request answered and its
 body read, \`await (await app.fetch(request)).text()\`), the apps interleaved and their order
-rotated from round to round; the full run has 151 rounds. Timed a few milliseconds apart, the
-apps share the machine's drift, and the noise control stays within a few percent: runs 1–10
-timed 150 ms per app and round, nine rounds, and a cell swung by up to 20% from run to run
-(\`docs/benchmark-runs.md\`). *HTTP*: one server process per app on 127.0.0.1 (port 0), stopped by
-its PID. Each app is served the way its own docs say where that server is installed: edgelette
+rotated from round to round; the full run has 151 rounds, shared by five processes run one
+after another (30 or 31 rounds each, pooled): how a process compiles the shared code is a
+draw, and three Deno processes in a row put edgelette's \`GET /\` at 0.94, 0.98 and 1.06×
+Hono's cost. Timed a few milliseconds apart, the apps share the machine's drift, and the noise
+control stays within a few percent: runs 1–10 timed 150 ms per app and round, nine rounds, and
+a cell swung by up to 20% from run to run (\`docs/benchmark-runs.md\`). *HTTP*: a round starts one server process per app on 127.0.0.1
+(port 0), checks every response, warms each up for a second, times it, and stops it by its PID;
+the next round starts new processes. Two processes of the same app, timed side by side, stayed
+apart by up to 9% for a whole run, so one process per app made every round the same draw. Each app is served the way its own docs say where that server is installed: edgelette
 with its adapter's \`serve(app)\` (so its numbers include the adapter); h3 with its own
 \`serve(app)\` (srvx) on every runtime; on Deno, Hono and Elysia with \`Deno.serve(app.fetch)\`;
 on Bun, Hono with \`Bun.serve({ fetch: app.fetch, websocket })\` and Elysia with its own
