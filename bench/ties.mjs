@@ -42,8 +42,13 @@ function interval(ratios, random) {
 
 /** `rounds` cut into each process's share, in order; one share for a run from before the split. */
 function byProcess(rounds, shares = [rounds.length]) {
-  const starts = shares.map((_, index) => shares.slice(0, index).reduce((a, b) => a + b, 0));
-  return shares.map((share, index) => rounds.slice(starts[index], starts[index] + share));
+  const parts = [];
+  let from = 0;
+  for (const share of shares) {
+    parts.push(rounds.slice(from, from + share));
+    from += share;
+  }
+  return parts;
 }
 
 const path = process.argv[2] ?? `${NODE_BUILD}last-run.json`;

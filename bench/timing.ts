@@ -78,8 +78,9 @@ export async function sample(app: FetchApp, probe: Probe, ms: number): Promise<n
  * what the framework itself does per request. The finer instrument of the
  * A/B tool (`--calls`) and, bodies read, of the full run's in-process phase:
  * a 150 ms sample also times the event loop's turns, and swings by a third
- * from round to round on a shared machine, more than a change of a few percent. A chunk is short (0.3 ms for
- * Deno's `GET /`), so hundreds of paired rounds fit in the time of a few.
+ * from round to round on a shared machine, more than a change of a few
+ * percent. A chunk is short (0.3 ms for Deno's `GET /`), so hundreds of
+ * paired rounds fit in the time of a few.
  */
 async function sampleCalls(app: FetchApp, probe: Probe, readBodies: boolean): Promise<number> {
   const requests = Array.from({ length: CHUNK }, () => toRequest(probe));

@@ -24,9 +24,9 @@ export interface ServerErrorSink {
  * use: most requests report nothing, have no observer and no upstream, and
  * an object per request cost `GET /` about 3% on Bun and 6% on Deno. These
  * must outlive a call: work after the response (background tasks, WebSocket
- * endpoints) reports to the 500 layer that served it, once per error.
+ * endpoints) reports to the 500 layer that served it, once per error: the
+ * ledger it extends holds what was reported for this request.
  */
-// The ledger: what was reported for this request, so each error is reported once.
 export interface RequestInternals extends ReportLedger {
   /** Who follows this request beyond its response (tracing); see `observeRequest`. */
   observers: RequestObserver[] | undefined;
