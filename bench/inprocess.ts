@@ -5,6 +5,7 @@
  *
  *   {"mode":"check"}                                   every app × probe answers as expected
  *   {"mode":"time","rounds":5,"sampleMs":150,"warmupMs":150}   ns per request, per round
+ *     (with "apps":["bare","hono","edgelette"], only those share the process)
  *   {"mode":"memory","app":"hono","small":10000,"large":1000000}  heap after each count
  *   {"mode":"alloc","app":"hono","scenarios":["S1","S4"],"requests":1000,"windows":7}  heap bytes per request
  *   {"mode":"profile","app":"edgelette","scenario":"S1","ms":5000}  a hot loop to profile
@@ -23,6 +24,8 @@ interface Config {
   sampleMs?: number;
   warmupMs?: number;
   app?: string;
+  /** The apps timed side by side (default every one). */
+  apps?: string[];
   scenario?: string;
   ms?: number;
   small?: number;
@@ -132,21 +135,21 @@ async function profile(app: FetchApp, scenarioId: string, ms: number) {
 }
 
 function appNamed(name: string | undefined): FetchApp {
-  if (!isAppName(name)) throw new Error(`"app" must be one of ${APP_NAMES.join(", ")}`);
+  if (!isAppName(name)) throw new Error(`an app must be one of ${APP_NAMES.join(", ")}`);
   return createApp(name);
 }
 
-/** Every app, for the modes that compare them; the others build only the one they measure. */
-function allApps(): Map<string, FetchApp> {
-  return new Map(APP_NAMES.map((name) => [name, createApp(name)] as const));
+/** The apps checked or timed side by side (every one unless named); other modes build one. */
+function appsNamed(names: readonly string[] = APP_NAMES): Map<string, FetchApp> {
+  return new Map(names.map((name) => [name, appNamed(name)] as const));
 }
 
 async function main(config: Config): Promise<unknown> {
   switch (config.mode) {
     case "check":
-      return checkAll(allApps());
+      return checkAll(appsNamed());
     case "time": {
-      const apps = allApps();
+      const apps = appsNamed(config.apps);
       const checks = await checkAll(apps);
       if (checks.failures.length > 0) return checks;
       return { ...checks, samples: await timeAll(apps, config) };

@@ -20,11 +20,9 @@ async function timed(label, phase) {
 }
 
 async function runPhases(options) {
-  const { ensureWrk } = await import("./lib/wrk.mjs");
   const { http } = await import("./lib/http.mjs");
   const { inProcess, memory } = await import("./lib/inprocess.mjs");
   const results = { runtimes: {} };
-  if (options.timed && options.phases.includes("http")) ensureWrk(); // smoke needs no wrk
   for (const runtime of options.runtimes) {
     results.runtimes[runtime] = {};
     if (options.phases.includes("inprocess")) {
@@ -55,6 +53,9 @@ async function main() {
   if (options.help) return console.log(USAGE);
   const started = Date.now();
   await buildForNode();
+  // Before the machine is described, so the report names the wrk that ran. Smoke needs none.
+  const { ensureWrk } = await import("./lib/wrk.mjs");
+  if (options.timed && options.phases.includes("http")) ensureWrk();
   const { describeMachine } = await import("./lib/machine.mjs");
   const { renderReport, renderSmoke } = await import("./lib/report.mjs");
   const machine = describeMachine();

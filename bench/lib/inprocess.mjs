@@ -48,7 +48,7 @@ export async function inProcess(runtime, options) {
     if (!options.timed) {
       return await runScript(runtime, "inprocess", { mode: "check" }, { timeoutMs: 60_000 });
     }
-    return await timeInProcesses(runtime, options.inprocess);
+    return await timeInProcesses(runtime, { ...options.inprocess, apps: options.apps });
   } catch (error) {
     return { failures: [`in-process run failed: ${error.message}`] };
   }

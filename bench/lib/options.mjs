@@ -30,6 +30,7 @@ const PRESETS = {
 
 const ALL_RUNTIMES = ["node", "deno", "bun"];
 const ALL_PHASES = ["inprocess", "memory", "http"];
+const ALL_APPS = ["bare", "hono", "elysia", "h3", "edgelette", "bare2"];
 
 function listOption(args, name, allowed) {
   const given = args.find((arg) => arg.startsWith(`--${name}=`));
@@ -69,22 +70,36 @@ export const USAGE = `npm run bench [-- options]
   --quick       every phase, short, for developing the harness (numbers not for quoting)
   --runtimes=node,deno,bun    --phases=inprocess,memory,http    --no-write (print only)
   --rounds=N    rounds over HTTP, each on new server processes (more: steadier medians, longer run)
-  --inprocess-rounds=N    rounds in process, one chunk of 1,024 requests per app each (151)`;
+  --inprocess-rounds=N    rounds in process, one chunk of 1,024 requests per app each (151)
+  --apps=bare,hono,edgelette    the apps timed side by side in process (default all six;
+                bare and edgelette always); with --no-write, since a peer left out has no cell`;
 
 export function parseOptions(args) {
-  const known = /^--(smoke|quick|no-write|help|runtimes=.*|phases=.*|(inprocess-)?rounds=\d+)$/;
+  const known =
+    /^--(smoke|quick|no-write|help|runtimes=.*|phases=.*|apps=.*|(inprocess-)?rounds=\d+)$/;
   const bad = args.find((arg) => !known.test(arg));
   if (bad !== undefined) throw new Error(`unknown option ${bad}\n${USAGE}`);
   if (args.includes("--smoke") && args.includes("--quick")) {
     throw new Error("--smoke and --quick exclude each other");
   }
   const mode = args.includes("--smoke") ? "smoke" : args.includes("--quick") ? "quick" : "full";
+  const apps = listOption(args, "apps", ALL_APPS);
+  const write = mode !== "smoke" && !args.includes("--no-write");
+  if (!apps.includes("bare") || !apps.includes("edgelette")) {
+    throw new Error(
+      "--apps must name bare and edgelette: every cell is edgelette's cost over bare's",
+    );
+  }
+  if (new Set(apps).size < ALL_APPS.length && write) {
+    throw new Error("--apps needs --no-write: docs/BENCHMARKS.md holds runs of every app");
+  }
   return {
     mode,
     help: args.includes("--help"),
     ...withRounds(PRESETS[mode], args),
     runtimes: listOption(args, "runtimes", ALL_RUNTIMES),
     phases: listOption(args, "phases", ALL_PHASES),
-    write: mode !== "smoke" && !args.includes("--no-write"),
+    apps,
+    write,
   };
 }
