@@ -13,7 +13,8 @@ every scenario correctly on every runtime, in process and over HTTP. \`--quick\`
 for working on the harness; its numbers are not for quoting. Narrow a run with
 \`--runtimes=node,deno,bun\` and \`--phases=inprocess,memory,http\`; \`--no-write\` only prints;
 \`--rounds=N\` sets the HTTP rounds and \`--inprocess-rounds=N\` the in-process ones;
-\`--apps=bare,bare2,hono,edgelette\` (with \`--no-write\`) times only those apps side by side in process.
+\`--apps=bare,bare2,hono,edgelette\` (with \`--no-write\`) times only those apps side by side
+in process.
 The code is in \`bench/\`: the apps in \`bench/apps/\`, the scenarios in \`bench/scenarios.ts\`.
 \`node bench/ab.mjs --base <git-ref>\` compares edgelette at another commit with the working
 tree, in process on every runtime (see "A/B" below).
@@ -60,9 +61,10 @@ body read, \`await (await app.fetch(request)).text()\`), the apps interleaved an
 rotated from round to round; the full run has 151 rounds, shared by five processes run one
 after another (30 or 31 rounds each, pooled): how a process compiles the shared code is a
 draw, and three Deno processes in a row put edgelette's \`GET /\` at 0.94, 0.98 and 1.06×
-Hono's cost. All six apps share each process, and what the others answer with moves a cell:
-on Deno, edgelette's thrown \`Error\` reads 0.99–1.01× Hono's cost with only bare and Hono beside it
-and 1.04–1.15× with Elysia and h3 there too (\`docs/benchmark-runs.md\`). Timed a few milliseconds apart, the apps share the machine's drift, and the noise
+Hono's cost. All six apps share each process, and what the others answer with moves a
+cell: on Deno, edgelette's thrown \`Error\` reads 0.99–1.01× Hono's cost with only bare and
+Hono beside it and 1.04–1.15× with Elysia and h3 there too (\`docs/benchmark-runs.md\`).
+Timed a few milliseconds apart, the apps share the machine's drift, and the noise
 control stays within a few percent: runs 1–10 timed 150 ms per app and round, nine rounds, and
 a cell swung by up to 20% from run to run (\`docs/benchmark-runs.md\`). *HTTP*: a round starts one server process per app on 127.0.0.1
 (port 0), checks every response, warms each up for a second, times it, and stops it by its PID;
